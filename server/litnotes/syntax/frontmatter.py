@@ -1,0 +1,254 @@
+"""Front matter: locate the YAML block exactly as Obsidian does (F-1) and read what Obsidian reads.
+
+python-frontmatter's own splitting strips the text and shifts line numbers, so the block is
+located here by hand and only its YAML handler is used, with a loader that follows YAML 1.2's
+core schema like Obsidian's JS `yaml` package (F-2): `yes`, `no` and dates stay strings,
+duplicate keys are an error. Every string keeps its position so aliases, tags and cite keys can
+be underlined and renamed in place.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from .model import CiteKeyDef, Frontmatter, Link, Problem
+
+__all__ = ["parse_frontmatter", "normalise_property"]
+
+_CLOSE = re.compile(r"^---(?:\r?\n|\Z)", re.M)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Pos(str):
+    """A YAML string scalar that remembers where it stands in the block (start, end, quoted)."""
+
+    start: int
+    end: int
+
+
+class _Yaml12Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader with the YAML 1.2 core schema's implicit types and duplicate-key errors."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+for _tag, _regexp, _first in (
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        list("-+.0123456789"),
+    ),
+):
+    _Yaml12Loader.add_implicit_resolver(_tag, re.compile(_regexp), _first)
+
+
+def _construct_str(loader, node):
+    value = _Pos(loader.construct_scalar(node))
+    value.start, value.end = node.start_mark.index, node.end_mark.index
+    return value
+
+
+def _construct_number(loader, node):
+    raw = loader.construct_scalar(node)
+    try:
+        return int(raw, 0) if node.tag.endswith("int") else float(raw)
+    except ValueError:
+        return raw
+
+
+def _construct_mapping(loader, node):
+    loader.flatten_mapping(node)
+    seen: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (list, dict)):
+            raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a scalar", key_node.start_mark)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {str(key)!r} (Obsidian rejects the whole block)", key_node.start_mark
+            )
+        seen[key] = loader.construct_object(value_node, deep=True)
+    return seen
+
+
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_number)
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:float", _construct_number)
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:bool", lambda loader, node: loader.construct_scalar(node).lower() == "true")
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:null", lambda loader, node: None)
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+_HANDLER = YAMLHandler()
+
+
+def normalise_property(name: str) -> str:
+    """Property names compared for cite keys: lower case, with "_" and spaces read as "-" (F-6)."""
+    return re.sub(r"[\s_]+", "-", name.strip().lower())
+
+
+def _locate(text: str) -> tuple[int, int, int] | None:
+    """(body_start, body_end, end) of the front matter by rule F-1, or None."""
+    if text.startswith("---\n"):
+        body_start = 4
+    elif text.startswith("---\r\n"):
+        body_start = 5
+    else:
+        return None
+    m = _CLOSE.search(text, body_start)
+    if m is None:
+        return None
+    return body_start, m.start(), m.start() + 3
+
+
+def _span(base: int, body: str, value: _Pos) -> tuple[int, int]:
+    """Offsets of a scalar's text in the note (quotes excluded)."""
+    start, end = value.start, value.end
+    if start < len(body) and body[start] in "\"'" and end - start >= 2:
+        start, end = start + 1, end - 1
+    return base + start, base + end
+
+
+def parse_frontmatter(text: str, citekey_properties: frozenset[str]):
+    """Return (Frontmatter | None, citekey defs, frontmatter links, problems) for a note's text."""
+    located = _locate(text)
+    if located is None:
+        return None, (), (), ()
+    body_start, body_end, end = located
+    body = text[body_start:body_end]
+    problems: list[Problem] = []
+    try:
+        data = _HANDLER.load(body, Loader=_Yaml12Loader) if body.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        at = body_start + (mark.index if mark is not None else 0)
+        line_end = text.find("\n", at)
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if getattr(exc, "context", None):
+            what = f"{what} ({exc.context})"
+        problems.append(Problem("frontmatter.invalid-yaml", at, line_end if line_end >= 0 else len(text),
+                                f"invalid YAML: {what}; Obsidian reads no properties from this note"))
+        return Frontmatter(0, end, body_start, body_end, False), (), (), tuple(problems)
+    except RecursionError:
+        problems.append(Problem("frontmatter.invalid-yaml", 0, 3, "invalid YAML: nested too deeply"))
+        return Frontmatter(0, end, body_start, body_end, False), (), (), tuple(problems)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.append(Problem("frontmatter.invalid-value", 0, 3,
+                                "front matter is not a mapping of properties: Obsidian reads none from it"))
+        return Frontmatter(0, end, body_start, body_end, False), (), (), tuple(problems)
+    return _read_mapping(text, body, body_start, body_end, end, data, citekey_properties, problems)
+
+
+def _key_span(text: str, body_start: int, body: str, key: str) -> tuple[int, int]:
+    m = re.search(rf"^{re.escape(key)}[ \t]*:", body, re.M)
+    if m is None:
+        return 0, 3
+    return body_start + m.start(), body_start + m.start() + len(key)
+
+
+def _read_mapping(text, body, body_start, body_end, end, data, citekey_properties, problems):
+    aliases: list[tuple[str, int, int]] = []
+    tags: list[tuple[str, int, int]] = []
+    defs: list[CiteKeyDef] = []
+    links: list[Link] = []
+    properties: list[tuple[str, str]] = []
+
+    for key, value in data.items():
+        name = str(key)
+        lower = name.lower()
+        key_start, key_end = _key_span(text, body_start, body, name)
+        if isinstance(value, str):
+            properties.append((name, str(value)))
+        if lower in ("aliases", "alias"):
+            if lower == "alias":
+                problems.append(Problem("frontmatter.deprecated", key_start, key_end,
+                                        "`alias` is deprecated since Obsidian 1.4 and ignored since 1.9: use `aliases:` as a list"))
+            _read_aliases(body, body_start, value, aliases, problems, key_start, key_end)
+        elif lower in ("tags", "tag"):
+            _read_tags(text, body, body_start, value, tags, problems, key_start, key_end, lower)
+        if normalise_property(name) in citekey_properties and isinstance(value, str) and value.strip():
+            start, stop = _span(body_start, body, value)
+            defs.append(CiteKeyDef(str(value).strip(), "property", start, stop, name))
+        for item_index, item in enumerate(value if isinstance(value, list) else [value]):
+            if isinstance(item, _Pos) and item.startswith("[[") and item.endswith("]]") and len(item) > 4:
+                start, stop = _span(body_start, body, item)
+                inner = str(item)[2:-2]
+                links.append(_frontmatter_link(inner, start, stop))
+    for alias, start, stop in aliases:
+        if alias.startswith("@") and len(alias) > 1:
+            defs.append(CiteKeyDef(alias[1:], "alias", start + 1, stop, "aliases"))
+    fm = Frontmatter(0, end, body_start, body_end, True, tuple(aliases), tuple(tags), tuple(properties))
+    return fm, tuple(defs), tuple(links), tuple(problems)
+
+
+def _frontmatter_link(inner: str, start: int, stop: int) -> Link:
+    target, display = inner, None
+    bar = inner.find("|", 1)
+    if bar > 0:
+        target, display = inner[:bar], inner[bar + 1 :].strip()
+    if target.endswith("\\"):
+        target = target[:-1]
+    target = target.strip()
+    path, _, sub = target.partition("#")
+    return Link("frontmatter", False, start, stop, path.strip(), sub if "#" in target else None, display,
+                start + 2, start + 2 + len(inner.split("|", 1)[0]) if bar > 0 else stop - 2)
+
+
+def _read_aliases(body, body_start, value, aliases, problems, key_start, key_end):
+    if isinstance(value, str):
+        if "," in value:
+            problems.append(Problem("frontmatter.deprecated", key_start, key_end,
+                                    f"Obsidian treats {str(value).strip()!r} as ONE alias: write aliases as a YAML list"))
+        items = [value]
+    elif isinstance(value, list):
+        items = value
+    else:
+        items = []
+    for item in items:
+        if isinstance(item, _Pos):
+            alias = str(item).strip()
+            if alias:
+                start, stop = _span(body_start, body, item)
+                lead = len(str(item)) - len(str(item).lstrip())
+                aliases.append((alias, start + lead, start + lead + len(alias)))
+        elif item is not None:
+            problems.append(Problem("frontmatter.invalid-value", key_start, key_end,
+                                    f"alias {item!r} is not a string: Obsidian ignores it; quote it"))
+
+
+def _read_tags(text, body, body_start, value, tags, problems, key_start, key_end, lower):
+    if lower == "tag":
+        problems.append(Problem("frontmatter.deprecated", key_start, key_end,
+                                "`tag` is deprecated since Obsidian 1.4: use `tags:` as a list"))
+    if value is None:
+        line_end = text.find("\n", key_end)
+        rest = text[key_end: line_end if line_end >= 0 else len(text)]
+        if "#" in rest:
+            problems.append(Problem("frontmatter.invalid-value", key_start, key_end,
+                                    "YAML reads `#…` after a space as a comment, so this note has no tags: "
+                                    "write `tags: [zotero, literature-note]`"))
+        return
+    if isinstance(value, _Pos):
+        problems.append(Problem("frontmatter.deprecated", key_start, key_end,
+                                "tags as one string are deprecated since Obsidian 1.4: write them as a YAML list"))
+        start, _ = _span(body_start, body, value)
+        for m in re.finditer(r"[^\s,]+", str(value)):
+            name = m.group().lstrip("#")
+            if name:
+                tags.append((name, start + m.start(), start + m.end()))
+        return
+    if isinstance(value, list):
+        for item in value:
+            if isinstance(item, _Pos):
+                name = str(item).strip()
+                if name and " " not in name:
+                    start, stop = _span(body_start, body, item)
+                    tags.append((name.lstrip("#"), start, stop))

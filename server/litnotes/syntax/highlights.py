@@ -1,0 +1,88 @@
+"""Zotero Integration highlights: annotation callouts read into colour, label, page, key, quote.
+
+A highlight is a callout whose title carries a Zotero `open-pdf` link or a Highlightr-style
+`<mark>` (spec Z-2, Z-3). Its body holds the quoted text (`>“…”`), an image embed for image
+annotations (Z-4) and the comment as a nested quote (`>>…`, C-4).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote_plus
+
+from .blocks import Block
+from .model import BlockId, Highlight, Problem
+
+__all__ = ["read_highlights"]
+
+_COLOR = re.compile(r"background(?:-color)?\s*:\s*(#[0-9A-Fa-f]{3,8})")
+_HLTR = re.compile(r"""class=["']?hltr-([\w-]+)""")
+_MARK = re.compile(r"<mark\b[^>]*>(.*?)</mark>", re.S)
+_PDF_LINK = re.compile(r"\[([^\]]*)\]\((zotero://open-pdf/[^)\s]+)\)")
+_PAGE_TEXT = re.compile(r"\bpage\s+(\S+)", re.I)
+_EMBED = re.compile(r"!\[\[([^\]|#]+)")
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _param(url: str, name: str) -> str:
+    m = re.search(rf"[?&]{name}=([^&#]*)", url)
+    return unquote_plus(m.group(1)) if m else ""
+
+
+def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problems: list[Problem]) -> list[Highlight]:
+    by_block = {(b.block_start, b.block_end): b for b in block_ids}
+    result = []
+    for block, _depth in callout_blocks:
+        kind, title, _fold, title_line = block.callout
+        link = _PDF_LINK.search(title)
+        if link is None and "<mark" not in title and "hltr-" not in title:
+            continue
+        color_m = _COLOR.search(title) or _HLTR.search(title)
+        label_m = _MARK.search(title)
+        label = _TAGS.sub("", label_m.group(1)).strip() if label_m else ""
+        url = link.group(2) if link else ""
+        page = _param(url, "page")
+        if not page and link:
+            page_m = _PAGE_TEXT.search(link.group(1))
+            page = page_m.group(1) if page_m else ""
+        annotation = _param(url, "annotation")
+        attachment_m = re.search(r"/items/([A-Za-z0-9]+)", url)
+        quote_parts, comment_parts, image = [], [], ""
+        for line in _body_lines(block):
+            stripped = line.strip()
+            if stripped.startswith(">"):
+                comment_parts.append(stripped.lstrip("> ").strip())
+                continue
+            embed = _EMBED.search(stripped)
+            if embed and not image and stripped.startswith("!"):
+                image = embed.group(1).strip()
+                continue
+            if stripped:
+                quote_parts.append(stripped)
+        quote = re.sub(r"\s*\^[A-Za-z0-9-]+$", "", " ".join(quote_parts)).strip().strip("“”\"").strip()
+        assigned = by_block.get((block.start, block.end))
+        title_id = title_ids.get(block.start)
+        compare = title_id[0] if title_id else (assigned.id if assigned else None)
+        if annotation and compare and compare.lower() != annotation.lower():
+            at = title_id[1:] if title_id else (assigned.start, assigned.end)
+            problems.append(Problem(
+                "highlight.annotation-mismatch", at[0], at[1],
+                f"block id `^{compare}` differs from the annotation key {annotation} in this highlight's Zotero link; "
+                "a copy-paste slip? links to this highlight will not match Zotero"))
+        result.append(Highlight(
+            block.start, block.end, assigned.id if assigned else None,
+            color_m.group(1) if color_m else "", label, page, annotation,
+            attachment_m.group(1) if attachment_m else "", url, quote, " ".join(comment_parts).strip(), image,
+        ))
+    return result
+
+
+def _body_lines(block: Block):
+    """The callout's body lines (after the title line) with one level of `>` removed."""
+    for line in block.lines[1:]:
+        text = line.text.lstrip(" ")
+        if text.startswith(">"):
+            text = text[1:]
+            if text.startswith(" "):
+                text = text[1:]
+        yield text

@@ -1,0 +1,186 @@
+"""Immutable records that describe one parsed note.
+
+Every record is a frozen, slotted dataclass holding plain values and tuples, so a parsed note can
+be shared between snapshots, pickled to worker processes and compared for equality. Ranges are
+half-open code-point spans `[start, end)` into the note's text, and the text under a range is
+the element's source exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "Problem", "Frontmatter", "Heading", "BlockId", "Link", "Citation", "Tag", "Callout",
+    "Highlight", "CiteKeyDef", "NoteSyntax", "ParseOptions", "DEFAULT_CITEKEY_PROPERTIES",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong inside one note that needs no other note to be judged."""
+
+    code: str
+    start: int
+    end: int
+    message: str
+    related: tuple[tuple[int, int, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Frontmatter:
+    """The YAML block located by Obsidian's rule F-1 and what Obsidian reads from it."""
+
+    start: int  # offset of the opening ---
+    end: int  # offset just after the closing --- line's text
+    body_start: int
+    body_end: int
+    valid: bool
+    aliases: tuple[tuple[str, int, int], ...] = ()  # (alias, start, end) of the scalar in the text
+    tags: tuple[tuple[str, int, int], ...] = ()
+    properties: tuple[tuple[str, str], ...] = ()  # top-level key -> scalar source text (strings only)
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str  # raw inline Markdown, trimmed, closing #s removed (H-1)
+    start: int  # start of the heading line
+    end: int  # end of the heading line's text
+    text_start: int
+    text_end: int
+    section_end: int  # end of the section: next heading of the same or higher level, or EOF (H-3)
+
+
+@dataclass(frozen=True, slots=True)
+class BlockId:
+    id: str  # as written
+    start: int  # range of "^id"
+    end: int
+    block_start: int  # range of the block the id names (B-5)
+    block_end: int
+    block_kind: str  # paragraph, callout, quote, list, list-item, table, heading, code, ...
+
+    @property
+    def key(self) -> str:
+        return self.id.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An outgoing link: wikilink, embed, Markdown link or front-matter link."""
+
+    kind: str  # "wikilink" | "markdown" | "frontmatter"
+    embed: bool
+    start: int  # whole source, including the "!" of an embed
+    end: int
+    path: str  # the linkpath: what names the file, before the first "#"; "" for same-note links
+    subpath: str | None  # after the first "#", None when there is no "#"
+    display: str | None
+    target_start: int  # range of the raw target (path plus "#subpath") in the text
+    target_end: int
+    in_comment: bool = False  # inside %% … %% (W-10)
+    table_pipe: bool = False  # an unescaped | inside a table row broke this link (W-3)
+
+    @property
+    def target(self) -> str:
+        return self.path if self.subpath is None else f"{self.path}#{self.subpath}"
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A Pandoc citation `@key` (bracketed `[@key, p. 3]` or in-text `@key`)."""
+
+    key: str
+    start: int  # range of "@key" / "@{key}" (and the "-" of "-@key")
+    end: int
+    bracketed: bool
+    suppress_author: bool = False
+    in_comment: bool = False
+    intended: str | None = None  # what the author probably meant when pandoc cuts the key short (K-2)
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    name: str  # without "#"
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Callout:
+    type: str  # lower-cased, inner whitespace -> "-" (C-2)
+    title: str
+    fold: str  # "", "+" or "-"
+    start: int
+    end: int
+    title_start: int
+    title_end: int
+    depth: int  # 0 for a top-level callout
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A Zotero Integration annotation callout (spec Z-2 … Z-6)."""
+
+    start: int
+    end: int
+    block_id: str | None
+    color: str  # "#RRGGBBAA" or a colour name from class="hltr-…"; "" when absent
+    label: str
+    page: str
+    annotation_key: str
+    attachment_key: str
+    zotero_link: str
+    quote: str
+    comment: str
+    image: str  # link target of an image annotation's embed, "" when none
+
+
+@dataclass(frozen=True, slots=True)
+class CiteKeyDef:
+    key: str
+    source: str  # "alias" | "property" | "metadata"
+    start: int
+    end: int
+    label: str = ""  # the property name or "Cite key" line label
+
+
+DEFAULT_CITEKEY_PROPERTIES = frozenset({"citekey", "cite-key", "citation-key", "citationkey"})
+
+
+@dataclass(frozen=True, slots=True)
+class ParseOptions:
+    """Per-vault knobs the parser needs; normalised property names (lower case, -/_/space equal)."""
+
+    citekey_properties: frozenset[str] = DEFAULT_CITEKEY_PROPERTIES
+
+
+@dataclass(frozen=True, slots=True)
+class NoteSyntax:
+    """Everything litnotes knows about one note's text; never refers to other notes."""
+
+    length: int
+    frontmatter: Frontmatter | None
+    headings: tuple[Heading, ...]
+    block_ids: tuple[BlockId, ...]  # in document order, duplicates kept
+    links: tuple[Link, ...]
+    citations: tuple[Citation, ...]
+    tags: tuple[Tag, ...]
+    callouts: tuple[Callout, ...]
+    highlights: tuple[Highlight, ...]
+    citekey_defs: tuple[CiteKeyDef, ...]
+    glued_ids: tuple[tuple[str, int, int], ...]  # "text^abc": not an id (B-2), kept to explain broken refs
+    problems: tuple[Problem, ...]
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return tuple(a for a, _, _ in self.frontmatter.aliases) if self.frontmatter else ()
+
+    def block_map(self) -> dict[str, BlockId]:
+        """Obsidian's block map: lower-cased id -> the block a link resolves to (B-5, B-7)."""
+        sections = {b.key: b for b in self.block_ids if b.block_kind != "list-item"}
+        items = {b.key: b for b in self.block_ids if b.block_kind == "list-item"}
+        return {**sections, **items}

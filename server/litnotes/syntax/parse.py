@@ -1,0 +1,99 @@
+"""`parse_note`: one note's text in, one immutable `NoteSyntax` out. It never raises.
+
+The parse runs in a fixed order: front matter (F-1), block structure (blocks.py), what the
+blocks define (structure.py), inline syntax outside code (inline.py), Zotero highlights, and the
+cite-key metadata line. Nothing here knows about other notes, the vault, the disk or LSP.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from .blocks import parse_blocks, split_lines
+from .frontmatter import parse_frontmatter
+from .highlights import read_highlights
+from .inline import scan_inline
+from .model import CiteKeyDef, NoteSyntax, ParseOptions, Problem
+from .structure import analyse
+
+__all__ = ["parse_note", "DEFAULT_OPTIONS"]
+
+log = logging.getLogger(__name__)
+DEFAULT_OPTIONS = ParseOptions()
+_METADATA_KEY = re.compile(r"\*\*(?:cite[ -]?key|citation[ -]?key)\*\*[ \t]*:[ \t]*([^\s*]+)", re.I)
+_BBT_UNSAFE = set("\\\"#%'(),={}~")
+
+
+def parse_note(text: str, options: ParseOptions = DEFAULT_OPTIONS) -> NoteSyntax:
+    """Parse one note. Any internal failure becomes a `note.internal-error` problem, never an exception."""
+    try:
+        return _parse(text, options)
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not take the server down
+        log.exception("parser failed on a note of %d characters", len(text))
+        problem = Problem("note.internal-error", 0, 0, f"litnotes could not parse this note ({type(exc).__name__}); please report it")
+        return NoteSyntax(len(text), None, (), (), (), (), (), (), (), (), (), (problem,))
+
+
+def _parse(text: str, options: ParseOptions) -> NoteSyntax:
+    fm, fm_defs, fm_links, fm_problems = parse_frontmatter(text, options.citekey_properties)
+    body_start = fm.end if fm is not None else 0
+    lines = split_lines(text, body_start)
+    if fm is not None and lines and lines[0].offset == body_start:
+        # The rest of the closing --- line is not part of the body.
+        lines = lines[1:] if len(lines) > 1 else []
+    blocks = parse_blocks(lines)
+    structure = analyse(blocks, len(text), (0, fm.end) if fm is not None else None)
+    excluded = list(structure.excluded)
+    if fm is not None:
+        excluded.insert(0, (0, fm.end))
+    tables = [(t.start, t.end) for t in structure.tables]
+    links, citations, tags, comments = scan_inline(text, excluded, tables)
+    problems = list(fm_problems) + structure.problems
+    highlights = read_highlights(structure.callout_blocks, structure.block_ids, structure.title_ids, problems)
+
+    for link in links:
+        if link.table_pipe:
+            bar = text.find("|", link.target_start, link.end)
+            problems.append(Problem(
+                "table.unescaped-pipe", bar, bar + 1,
+                "this `|` inside a link splits the table cell, so Obsidian breaks the link: write `\\|`"))
+    defs = list(fm_defs) + _metadata_keys(text, excluded)
+    for d in defs:
+        bad = sorted({ch for ch in d.key if ch.isspace() or ch in _BBT_UNSAFE})
+        if bad:
+            problems.append(Problem("cite-key.malformed", d.start, d.end,
+                                    f"cite key {d.key!r} contains {' '.join(repr(c) for c in bad)}: "
+                                    "not a valid BibTeX key and Pandoc cannot cite it unbraced"))
+    for c in citations:
+        if c.intended:
+            problems.append(Problem("cite-key.malformed", c.start, c.start + (c.end - c.start) + len(c.intended) - len(c.key),
+                                    f"Pandoc reads `@{c.intended}` as `@{c.key}`: write `@{{{c.intended}}}`"))
+    problems.sort(key=lambda p: (p.start, p.code))
+    return NoteSyntax(
+        length=len(text),
+        frontmatter=fm,
+        headings=tuple(structure.headings),
+        block_ids=tuple(structure.block_ids),
+        links=tuple(sorted(list(fm_links) + links, key=lambda link: link.start)),
+        citations=tuple(citations),
+        tags=tuple(tags),
+        callouts=tuple(structure.callouts),
+        highlights=tuple(highlights),
+        citekey_defs=tuple(defs),
+        glued_ids=tuple(structure.glued),
+        problems=tuple(problems),
+        extra={"comments": tuple(comments)},
+    )
+
+
+def _metadata_keys(text: str, excluded: list[tuple[int, int]]) -> list[CiteKeyDef]:
+    if "**" not in text:
+        return []
+    result = []
+    for m in _METADATA_KEY.finditer(text):
+        if any(s <= m.start() < e for s, e in excluded):
+            continue
+        label = m.group().split("**")[1]
+        result.append(CiteKeyDef(m.group(1), "metadata", m.start(1), m.end(1), label))
+    return result

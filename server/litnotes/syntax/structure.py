@@ -1,0 +1,244 @@
+"""What the blocks of a note define: headings (H-1), block ids (B-2 … B-7), callouts (C-1 … C-3).
+
+Input is the block tree from `blocks.py`; output is records with exact ranges plus the regions
+where inline syntax is not recognised (code, math, HTML blocks: P-4).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .blocks import Block, Line
+from .model import BlockId, Callout, Heading, Problem
+
+__all__ = ["Structure", "analyse"]
+
+_TRAILING_ID = re.compile(r"\^([A-Za-z0-9-]+)$")
+_TRAILING_WORD = re.compile(r"(?<=[ \t])\^([\w-]+)$")
+_MISPLACED = re.compile(r"[ \t]\^([A-Za-z0-9-]{2,})[ \t]*$")
+_MD_LINK_END = re.compile(r"\]\([^()\s]*\)$")
+_CLOSING_HASHES = re.compile(r"(?:^|[ \t])#+[ \t]*$")
+
+
+@dataclass
+class Structure:
+    headings: list[Heading] = field(default_factory=list)
+    block_ids: list[BlockId] = field(default_factory=list)
+    callouts: list[Callout] = field(default_factory=list)
+    callout_blocks: list[tuple[Block, int]] = field(default_factory=list)  # (block, depth) in document order
+    excluded: list[tuple[int, int]] = field(default_factory=list)
+    tables: list[Block] = field(default_factory=list)
+    glued: list[tuple[str, int, int]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    title_ids: dict[int, tuple[str, int, int]] = field(default_factory=dict)  # callout start -> id on its title line
+
+
+@dataclass
+class _Found:
+    id: str
+    start: int
+    end: int
+
+
+def analyse(blocks: list[Block], text_length: int, frontmatter_range: tuple[int, int] | None) -> Structure:
+    s = Structure()
+    _collect(blocks, s, 0)
+    _headings(blocks, s, text_length)
+    _assign_ids(blocks, s, frontmatter_range)
+    s.excluded.sort()
+    return s
+
+
+def _collect(blocks: list[Block], s: Structure, depth: int) -> None:
+    """Regions without inline syntax, tables and callouts, anywhere in the tree."""
+    for b in blocks:
+        if b.kind in ("code", "math", "html"):
+            s.excluded.append((b.start, b.end))
+        elif b.kind == "table":
+            s.tables.append(b)
+        if b.callout is not None:
+            kind, title, fold, title_line = b.callout
+            rel = title_line.text.find(title) if title else len(title_line.text)
+            t_start = title_line.offset + max(rel, 0)
+            s.callouts.append(Callout(kind, title, fold, b.start, b.end, t_start, t_start + len(title), depth))
+            s.callout_blocks.append((b, depth))
+        if b.children:
+            _collect(b.children, s, depth + 1 if b.kind in ("quote", "callout") else depth)
+
+
+def _heading_text(line: Line, setext: bool) -> tuple[str, int, int]:
+    text = line.text
+    if setext:
+        lead = len(text) - len(text.lstrip(" \t"))
+        body = text.strip()
+        return body, line.offset + lead, line.offset + lead + len(body)
+    m = re.match(r" {0,3}#{1,6}", text)
+    rest_at = m.end() if m else 0
+    rest = text[rest_at:]
+    closing = _CLOSING_HASHES.search(rest)
+    if closing is not None:
+        rest = rest[: closing.start()]
+    lead = len(rest) - len(rest.lstrip(" \t"))
+    body = rest.strip(" \t")
+    start = line.offset + rest_at + lead
+    return body, start, start + len(body)
+
+
+def _headings(blocks: list[Block], s: Structure, text_length: int) -> None:
+    found = []
+    for b in blocks:
+        if b.kind in ("heading", "setext"):
+            body, start, end = _heading_text(b.lines[0], b.kind == "setext")
+            found.append((b.level, body, b.start, b.end, start, end))
+    for i, (level, body, start, end, t_start, t_end) in enumerate(found):
+        section_end = text_length
+        for later in found[i + 1 :]:
+            if later[0] <= level:
+                section_end = later[2]
+                break
+        s.headings.append(Heading(level, body, start, end, t_start, t_end, section_end))
+
+
+# --- block ids -------------------------------------------------------------------------------
+
+
+def _closes_inline_element(before: str) -> bool:
+    """Does `before` end with the end of an inline element (embed/link, emphasis, code)? (B-2)."""
+    if before.endswith(("]]", "**", "__", "`")):
+        return True
+    if before.endswith(("*", "_")) and len(before) > 1 and not before[-2].isspace():
+        return True
+    return before.endswith(")") and _MD_LINK_END.search(before) is not None
+
+
+def _line_id(line: Line, soft_break_before: bool, s: Structure) -> _Found | None:
+    """The block id ending this paragraph line, if Obsidian accepts it; problems for near misses."""
+    text = line.text.rstrip(" \t")
+    m = _TRAILING_ID.search(text)
+    if m is None:
+        w = _TRAILING_WORD.search(text)
+        if w is not None and len(w.group(1)) >= 2 and any(ch.isalnum() for ch in w.group(1)):
+            start = line.offset + w.start()
+            s.problems.append(Problem(
+                "block-id.invalid", start, start + len(w.group(0)),
+                f"`^{w.group(1)}` is not a block id: ids may use only Latin letters, digits and dashes"))
+        return None
+    start = line.offset + m.start()
+    before = text[: m.start()]
+    if not before.strip(" \t"):
+        if soft_break_before or before:
+            return _Found(m.group(1), start, line.offset + m.end())
+        return _Found(m.group(1), start, line.offset + m.end())
+    if before[-1] in " \t" or _closes_inline_element(before):
+        return _Found(m.group(1), start, line.offset + m.end())
+    token = m.group(1)
+    s.glued.append((token, start, line.offset + m.end()))
+    if len(token) >= 4 and any(ch.isalpha() for ch in token):
+        s.problems.append(Problem(
+            "block-id.glued", start, line.offset + m.end(),
+            f"`^{token}` is glued to the text before it, so Obsidian does not read it as a block id: add a space before `^`"))
+    return None
+
+
+def _paragraph_ids(b: Block, s: Structure) -> list[_Found]:
+    for line in b.lines[:-1]:
+        m = _MISPLACED.search(line.text)
+        if m is not None:
+            start = line.offset + m.start() + 1
+            s.problems.append(Problem(
+                "block-id.misplaced", start, start + 1 + len(m.group(1)),
+                f"`^{m.group(1)}` is not at the end of its paragraph, so Obsidian ignores it: "
+                "end the paragraph after it or move it to the last line"))
+    found = _line_id(b.lines[-1], len(b.lines) > 1, s)
+    return [found] if found else []
+
+
+def _is_standalone(b: Block) -> _Found | None:
+    if b.kind != "paragraph" or len(b.lines) != 1:
+        return None
+    line = b.lines[0]
+    stripped = line.text.strip(" \t")
+    m = _TRAILING_ID.fullmatch(stripped) if stripped.startswith("^") else None
+    if m is None:
+        return None
+    start = line.offset + line.text.index("^")
+    return _Found(m.group(1), start, start + len(stripped))
+
+
+def _ids_inside(b: Block, s: Structure, skip_lists: bool) -> list[_Found]:
+    """Valid ids inside a block in document order; nested lists skipped when `skip_lists`."""
+    if b.kind == "paragraph":
+        return _paragraph_ids(b, s)
+    if b.kind in ("heading", "setext"):
+        found = _line_id(b.lines[0], False, s)
+        return [found] if found else []
+    result: list[_Found] = []
+    for child in b.children:
+        if skip_lists and child.kind == "list":
+            continue
+        result.extend(_ids_inside(child, s, skip_lists))
+    if b.callout is not None and result:
+        title_line = b.callout[3]
+        for f in result:
+            if title_line.offset <= f.start <= title_line.end:
+                s.title_ids[b.start] = (f.id, f.start, f.end)
+    return result
+
+
+def _shadowed(found: list[_Found], winner: _Found, s: Structure, what: str) -> None:
+    for f in found:
+        if f is not winner:
+            s.problems.append(Problem(
+                "block-id.shadowed", f.start, f.end,
+                f"this {what} has more than one block id: only `^{winner.id}` is addressable, `^{f.id}` is not",
+                ((winner.start, winner.end, f"`^{winner.id}` is the id Obsidian uses"),)))
+
+
+def _list_item_ids(list_block: Block, s: Structure) -> None:
+    for item in list_block.children:
+        found = _ids_inside(item, s, skip_lists=True)
+        if found:
+            first = found[0]
+            s.block_ids.append(BlockId(first.id, first.start, first.end, item.start, item.end, "list-item"))
+            _shadowed(found, first, s, "list item")
+        for child in item.children:
+            if child.kind == "list":
+                _list_item_ids(child, s)
+
+
+def _assign_ids(blocks: list[Block], s: Structure, frontmatter_range: tuple[int, int] | None) -> None:
+    previous: tuple[int, int, str] | None = (frontmatter_range[0], frontmatter_range[1], "frontmatter") \
+        if frontmatter_range else None
+    section_ids: dict[tuple[int, int], tuple[_Found, str]] = {}
+    order: list[tuple[int, int]] = []
+    for b in blocks:
+        standalone = _is_standalone(b)
+        if standalone is not None:
+            if previous is None:
+                s.problems.append(Problem(
+                    "block-id.misplaced", standalone.start, standalone.end,
+                    f"`^{standalone.id}` stands at the start of the note with no block before it, so Obsidian drops it"))
+                continue
+            key = (previous[0], previous[1])
+            if key in section_ids:
+                _shadowed([section_ids[key][0], standalone], standalone, s, "block")
+            else:
+                order.append(key)
+            section_ids[key] = (standalone, previous[2])
+            continue
+        if b.kind == "list":
+            _list_item_ids(b, s)
+        else:
+            found = _ids_inside(b, s, skip_lists=False)
+            if found:
+                winner = found[-1]
+                key = (b.start, b.end)
+                order.append(key)
+                section_ids[key] = (winner, b.kind)
+                _shadowed(found, winner, s, "callout" if b.kind == "callout" else "block")
+        previous = (b.start, b.end, b.kind)
+    for key in order:
+        f, kind = section_ids[key]
+        s.block_ids.append(BlockId(f.id, f.start, f.end, key[0], key[1], kind))
+    s.block_ids.sort(key=lambda b: b.start)
