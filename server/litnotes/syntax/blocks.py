@@ -81,6 +81,11 @@ def split_lines(text: str, start: int = 0) -> list[Line]:
     """The note's lines from `start` on, split only at \\n, \\r\\n and \\r (P-1)."""
     lines = []
     pos = start
+    if "\r" not in text:
+        for part in text[start:].split("\n"):
+            lines.append(Line(part, pos))
+            pos += len(part) + 1
+        return lines
     for m in _LINE_END.finditer(text, start):
         lines.append(Line(text[pos : m.start()], pos))
         pos = m.end()

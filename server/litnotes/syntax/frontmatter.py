@@ -16,6 +16,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from .model import CiteKeyDef, Frontmatter, Link, Problem
+from .yamlfast import fast_yaml, yaml_int
 
 __all__ = ["parse_frontmatter", "normalise_property"]
 
@@ -49,6 +50,12 @@ for _tag, _regexp, _first in (
     _Yaml12Loader.add_implicit_resolver(_tag, re.compile(_regexp), _first)
 
 
+def _make_str(text: str, start: int, end: int) -> _Pos:
+    value = _Pos(text)
+    value.start, value.end = start, end
+    return value
+
+
 def _construct_str(loader, node):
     value = _Pos(loader.construct_scalar(node))
     value.start, value.end = node.start_mark.index, node.end_mark.index
@@ -58,7 +65,7 @@ def _construct_str(loader, node):
 def _construct_number(loader, node):
     raw = loader.construct_scalar(node)
     try:
-        return int(raw, 0) if node.tag.endswith("int") else float(raw)
+        return yaml_int(raw) if node.tag.endswith("int") else float(raw)
     except ValueError:
         return raw
 
@@ -124,7 +131,9 @@ def parse_frontmatter(text: str, citekey_properties: frozenset[str]):
     body = text[body_start:body_end]
     problems: list[Problem] = []
     try:
-        data = _HANDLER.load(body, Loader=_Yaml12Loader) if body.strip() else {}
+        data = fast_yaml(body, _make_str) if body.strip() else {}
+        if data is None:
+            data = _HANDLER.load(body, Loader=_Yaml12Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         at = body_start + (mark.index if mark is not None else 0)
@@ -147,11 +156,15 @@ def parse_frontmatter(text: str, citekey_properties: frozenset[str]):
     return _read_mapping(text, body, body_start, body_end, end, data, citekey_properties, problems)
 
 
-def _key_span(text: str, body_start: int, body: str, key: str) -> tuple[int, int]:
-    m = re.search(rf"^{re.escape(key)}[ \t]*:", body, re.M)
-    if m is None:
-        return 0, 3
-    return body_start + m.start(), body_start + m.start() + len(key)
+_TOP_KEY = re.compile(r"^[\"']?([^\s#:\"'-][^:\n\"']*?)[\"']?[ \t]*:", re.M)
+
+
+def _key_spans(body_start: int, body: str) -> dict[str, tuple[int, int]]:
+    """Where each top-level key is written (first occurrence), for underlining it."""
+    spans: dict[str, tuple[int, int]] = {}
+    for m in _TOP_KEY.finditer(body):
+        spans.setdefault(m.group(1), (body_start + m.start(1), body_start + m.end(1)))
+    return spans
 
 
 def _read_mapping(text, body, body_start, body_end, end, data, citekey_properties, problems):
@@ -161,10 +174,11 @@ def _read_mapping(text, body, body_start, body_end, end, data, citekey_propertie
     links: list[Link] = []
     properties: list[tuple[str, str]] = []
 
+    key_spans = _key_spans(body_start, body)
     for key, value in data.items():
         name = str(key)
         lower = name.lower()
-        key_start, key_end = _key_span(text, body_start, body, name)
+        key_start, key_end = key_spans.get(name, (0, 3))
         if isinstance(value, str):
             properties.append((name, str(value)))
         if lower in ("aliases", "alias"):

@@ -26,7 +26,9 @@ _MATH_DISPLAY = re.compile(r"\$\$(?:[^$]|\$(?!\$))+?\$\$")
 _MATH_INLINE = re.compile(r"\$(?=[^\s$])(?:\\.|[^$\\\n])*?(?<=[^\s\\])\$(?!\d)")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za-z0-9-]*\s*)>")
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s<>\]\[]*[^\s<>\]\[.,;:!?\"')]")
+_URL_REST = re.compile(r"[^\s<>\]\[]*[^\s<>\]\[.,;:!?\"')]")
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+_CR_BLANK = re.compile(r"\n[ \t]*(?:\n|\r)")
 _TAG = re.compile(r"#([^\s!\"#$%&'()*+,.:;<=>?@\[\\\]^`{|}~\u2000-\u206f\u2e00-\u2e7f]+)")
 _CITE_KEY = re.compile(r"\{([^{}\s]+)\}|(\w(?:\w|://(?=\w)|[:.#$%&\-+?<>~/](?=\w))*)")
 _CUT_SHORT = re.compile(r"[:.#$%&\-+?<>~/]{2,}\w[\w:.#$%&\-+?<>~/]*")
@@ -92,13 +94,28 @@ def _code_spans(text: str, out: list) -> None:
         for j in range(i + 1, len(runs)):
             closer = runs[j]
             between = text[opener.end() : closer.start()]
-            if re.search(r"\n[ \t]*(?:\n|\r)", between):
+            if "\n" in between and _CR_BLANK.search(between):
                 break
             if len(closer.group()) == size:
                 out.append((opener.start(), closer.end(), _P_OPAQUE, None))
                 i = j
                 break
         i += 1
+
+
+def _urls(text: str, out: list) -> None:
+    """Bare URLs (`scheme://…`): found from the literal "://" and extended both ways."""
+    pos = text.find("://")
+    while pos >= 0:
+        start = pos
+        while start > 0 and text[start - 1] in _SCHEME_CHARS:
+            start -= 1
+        rest = _URL_REST.match(text, pos + 3)
+        if start < pos and rest is not None:
+            out.append((start, rest.end(), _P_OPAQUE, None))
+            pos = text.find("://", rest.end())
+        else:
+            pos = text.find("://", pos + 3)
 
 
 def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[int, int]]):
@@ -118,7 +135,7 @@ def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[i
         candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _COMMENT.finditer(text))
         candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _HTML_TAG.finditer(text))
     if "://" in text:
-        candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _URL.finditer(text))
+        _urls(text, candidates)
     if "[[" in text:
         for m in _WIKILINK.finditer(text):
             inner_start = m.start() + 2

@@ -18,6 +18,7 @@ _TRAILING_ID = re.compile(r"\^([A-Za-z0-9-]+)$")
 _TRAILING_WORD = re.compile(r"(?<=[ \t])\^([\w-]+)$")
 _MISPLACED = re.compile(r"[ \t]\^([A-Za-z0-9-]{2,})[ \t]*$")
 _MD_LINK_END = re.compile(r"\]\([^()\s]*\)$")
+_INLINE_TAG_END = re.compile(r"<[^<>\s][^<>]*>$")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t])#+[ \t]*$")
 
 
@@ -109,6 +110,8 @@ def _closes_inline_element(before: str) -> bool:
         return True
     if before.endswith(("*", "_")) and len(before) > 1 and not before[-2].isspace():
         return True
+    if before.endswith(">"):
+        return _INLINE_TAG_END.search(before) is not None
     return before.endswith(")") and _MD_LINK_END.search(before) is not None
 
 

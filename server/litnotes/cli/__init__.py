@@ -1,0 +1,43 @@
+"""Command line: `litnotes check VAULT` (batch checker for people and CI).
+
+Architecture invariant: the CLI never imports pygls; it shares disk, vault and features with the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from .. import __version__
+from ..features import SEVERITY_RANK
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="litnotes", description="Checker and language server for Obsidian research vaults.")
+    parser.add_argument("--version", action="version", version=f"litnotes {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="report broken links, block references, cite keys and front matter in a vault")
+    check.add_argument("vault", help="path of the vault (the folder that holds .obsidian)")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--severity", choices=tuple(SEVERITY_RANK), default="information",
+                       help="show diagnostics of this severity and worse (default: information)")
+    check.add_argument("-v", "--verbose", action="store_true", help="log skipped files")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) if exc.code in (0, None) else 2
+    if args.command == "check":
+        logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="litnotes: %(message)s")
+        from .check import run_check
+
+        return run_check(args.vault, args.format, args.severity)
+    parser.print_usage(sys.stderr)
+    return 2

@@ -1,0 +1,57 @@
+"""`litnotes check VAULT`: index a vault, print every diagnostic, exit 1 on any error.
+
+It uses `disk`, `vault` and `features` exactly as the server does, so the CLI and the editor
+always report the same codes and messages.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from ..disk import CONFIG_NAME, load_vault, read_note
+from ..features import SEVERITY_RANK, check_vault
+from .render import render_json, render_text
+
+__all__ = ["run_check"]
+
+
+def run_check(vault_dir: str, fmt: str, min_severity: str, out=sys.stdout) -> int:
+    root = Path(vault_dir)
+    if not root.is_dir():
+        print(f"litnotes: {vault_dir}: not a folder (give the path of an Obsidian vault)", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    host, stats = load_vault(root)
+    vault = host.vault
+    found = check_vault(vault)
+    limit = SEVERITY_RANK[min_severity]
+    shown = [d for path in sorted(found) for d in found[path] if SEVERITY_RANK[d.severity] <= limit]
+    texts = {}
+    for path in {d.path for d in shown}:
+        if path == CONFIG_NAME:
+            texts[path] = (root / CONFIG_NAME).read_text(encoding="utf-8", errors="replace")
+        else:
+            texts[path] = read_note(root / path, 1 << 62)[0] or ""
+    elapsed = time.perf_counter() - started
+    if fmt == "json":
+        print(render_json(shown, texts), file=out)
+    else:
+        for line in render_text(shown, texts):
+            print(line, file=out)
+        counts = {s: 0 for s in SEVERITY_RANK}
+        for diags in found.values():
+            for d in diags:
+                counts[d.severity] += 1
+        notes = vault.notes.values()
+        hidden = sum(n for s, n in counts.items() if SEVERITY_RANK[s] > limit)
+        print(
+            f"{len(vault.notes)} notes, {sum(len(n.links) for n in notes)} links, "
+            f"{sum(len(n.highlights) for n in notes)} highlights, {len(vault.cite_keys)} cite keys; "
+            f"{counts['error']} errors, {counts['warning']} warnings, {counts['information']} information, "
+            f"{counts['hint']} hints" + (f" ({hidden} below --severity {min_severity} not shown)" if hidden else "")
+            + f"; {elapsed:.2f} s",
+            file=out,
+        )
+    return 1 if any(d.severity == "error" for diags in found.values() for d in diags) else 0

@@ -1,0 +1,102 @@
+"""Walks a vault and reads its files: the only place (with config.py) that touches the disk.
+
+Dot-folders (`.obsidian`, `.trash`, `.git`) are not part of the vault (R-10). Symbolic links are
+followed only when they stay inside the vault, and each real folder is visited once, so a
+symlink loop or a link to `/` cannot make the scan escape or spin. A note that cannot be read
+(permissions, vanished, too large, not UTF-8, binary) becomes a `note.unreadable` problem.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..syntax import Problem
+
+__all__ = ["ScanResult", "scan_vault", "read_note", "NOTE_SUFFIX"]
+
+log = logging.getLogger(__name__)
+NOTE_SUFFIX = ".md"
+
+
+@dataclass
+class ScanResult:
+    root: Path
+    notes: list[str] = field(default_factory=list)  # vault-relative POSIX paths of Markdown notes
+    files: list[str] = field(default_factory=list)  # every other file (attachments, libraries)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) not followed or not read
+
+
+def _inside(real: str, root_real: str) -> bool:
+    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
+def scan_vault(root: Path) -> ScanResult:
+    """List the vault's notes and files without reading them."""
+    root_real = os.path.realpath(root)
+    result = ScanResult(Path(root))
+    visited = {root_real}
+    stack = [(root_real, "")]
+    while stack:
+        folder, rel_folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            result.skipped.append((rel_folder or ".", f"cannot list folder: {exc.strerror or exc}"))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+            except OSError as exc:
+                result.skipped.append((rel, f"cannot stat: {exc.strerror or exc}"))
+                continue
+            if is_link:
+                real = os.path.realpath(entry.path)
+                if not _inside(real, root_real):
+                    result.skipped.append((rel, "symbolic link to a place outside the vault: not followed"))
+                    continue
+                if is_dir and real in visited:
+                    result.skipped.append((rel, "symbolic link to a folder already indexed (a loop?): not followed"))
+                    continue
+            if is_dir:
+                visited.add(os.path.realpath(entry.path))
+                stack.append((entry.path, rel))
+            elif is_file:
+                (result.notes if entry.name.lower().endswith(NOTE_SUFFIX) else result.files).append(rel)
+            else:
+                result.skipped.append((rel, "not a regular file (broken link, socket, device): skipped"))
+    result.notes.sort()
+    result.files.sort()
+    return result
+
+
+def read_note(path: Path, max_bytes: int) -> tuple[str | None, tuple[Problem, ...]]:
+    """A note's text as clients see it (one BOM removed, P-2), or None with the reason."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, (Problem("note.unreadable", 0, 0,
+                                  f"note is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
+                                  "(setting max-note-bytes): not indexed"),)
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, (Problem("note.unreadable", 0, 0, f"cannot read: {exc.strerror or exc}"),)
+    if b"\x00" in data:
+        return None, (Problem("note.unreadable", 0, 0, "contains NUL bytes (a binary file named .md?): not indexed"),)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), ()
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        at = len(data[: exc.start].decode("utf-8", errors="replace"))
+        return text, (Problem("note.unreadable", at, at + 1,
+                              f"invalid UTF-8 at byte {exc.start}: read with U+FFFD replacement characters; "
+                              "saving it from an editor may change those bytes"),)

@@ -1,0 +1,206 @@
+"""`VaultHost`: the only mutable object of the engine. It applies changes and publishes snapshots.
+
+Every input arrives as a change (a note's text, a file's presence, a library, settings); the
+host re-parses only the notes it is given, patches the lookup tables from range-free summary
+diffs, and returns the new `Vault` together with the notes whose diagnostics may have changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Union
+
+from ..syntax import NoteSyntax, Problem, parse_note
+from .index import Summary, Tables, summary
+from .names import basename, name_key
+from .settings import VaultSettings
+from .snapshot import Vault
+
+__all__ = ["VaultHost", "SetNote", "SetFile", "Remove", "SetLibrary", "SetProblems", "SetSettings", "Change"]
+
+
+@dataclass(frozen=True)
+class SetNote:
+    """A Markdown note's current text (or an already parsed record, e.g. from a worker process)."""
+
+    path: str
+    text: str | None = None
+    syntax: NoteSyntax | None = None
+
+
+@dataclass(frozen=True)
+class SetFile:
+    """A non-note file exists (attachments are link targets too, R-2)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Remove:
+    path: str
+
+
+@dataclass(frozen=True)
+class SetLibrary:
+    """A bibliography file's keys (and its parsed form for hover and definition)."""
+
+    path: str
+    keys: tuple[str, ...]
+    data: object = None
+
+
+@dataclass(frozen=True)
+class SetProblems:
+    """Problems found while reading a file: encoding, size, settings syntax. Empty clears them."""
+
+    path: str
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class SetSettings:
+    settings: VaultSettings
+
+
+Change = Union[SetNote, SetFile, Remove, SetLibrary, SetProblems, SetSettings]
+
+
+def _shape(note: NoteSyntax | None) -> tuple:
+    """What other notes can see of a note besides its summary: headings and block ids."""
+    if note is None:
+        return ()
+    return (tuple((h.level, h.text) for h in note.headings), tuple(sorted(note.block_map())))
+
+
+class VaultHost:
+    """Owns the current `Vault`; `apply` is the single writer. Not thread-safe: call it from one thread."""
+
+    def __init__(self, settings: VaultSettings | None = None) -> None:
+        self.parse_count = 0  # how many notes this host has parsed (tests assert on it)
+        self._settings = settings or VaultSettings()
+        self._notes: dict[str, NoteSyntax] = {}
+        self._files: frozenset[str] = frozenset()
+        self._tables = Tables()
+        self._summaries: dict[str, Summary] = {}
+        self._problems: dict[str, tuple[Problem, ...]] = {}
+        self._libraries: dict[str, SetLibrary] = {}
+        self._revision = 0
+        self._vault = self._publish()
+
+    @property
+    def vault(self) -> Vault:
+        return self._vault
+
+    def parse(self, text: str) -> NoteSyntax:
+        self.parse_count += 1
+        return parse_note(text, self._settings.parse_options)
+
+    def apply(self, changes: Iterable[Change]) -> tuple[Vault, set[str]]:
+        """Apply changes in order; return the new snapshot and the notes to re-diagnose."""
+        notes = dict(self._notes)
+        files = set(self._files)
+        tables = self._tables.copy()
+        summaries = dict(self._summaries)
+        problems = dict(self._problems)
+        libraries = dict(self._libraries)
+        affected: set[str] = set()
+        deps: set[str] = set()
+        for change in changes:
+            if isinstance(change, SetSettings):
+                self._settings = change.settings
+                tables, summaries = self._retable(notes, files, libraries)
+                affected |= set(notes)
+            elif isinstance(change, SetNote):
+                syntax = change.syntax if change.syntax is not None else self.parse(change.text or "")
+                path = change.path
+                if path not in files:
+                    files.add(path)
+                    tables.add_file(path)
+                    deps.add("n:" + name_key(basename(path)))
+                old_summary = summaries.get(path)
+                new_summary = summary(path, syntax, not self._settings.is_excluded(path))
+                if old_summary != new_summary:
+                    if old_summary is not None:
+                        tables.remove_summary(path, old_summary)
+                        deps |= _defined_keys(old_summary)
+                    tables.add_summary(path, new_summary)
+                    summaries[path] = new_summary
+                    deps |= _defined_keys(new_summary)
+                if _shape(notes.get(path)) != _shape(syntax):
+                    deps.add("n:" + name_key(basename(path)))
+                notes[path] = syntax
+                affected.add(path)
+            elif isinstance(change, SetFile):
+                if change.path not in files:
+                    files.add(change.path)
+                    tables.add_file(change.path)
+                    deps.add("n:" + name_key(basename(change.path)))
+            elif isinstance(change, Remove):
+                path = change.path
+                if path in files:
+                    files.discard(path)
+                    tables.remove_file(path)
+                    deps.add("n:" + name_key(basename(path)))
+                if path in notes:
+                    old_summary = summaries.pop(path)
+                    tables.remove_summary(path, old_summary)
+                    deps |= _defined_keys(old_summary)
+                    del notes[path]
+                if path in libraries:
+                    tables.remove_library(path, libraries.pop(path).keys)
+                problems.pop(path, None)
+            elif isinstance(change, SetLibrary):
+                old = libraries.get(change.path)
+                if old is not None:
+                    tables.remove_library(change.path, old.keys)
+                    deps |= {"c:" + k.lower() for k in old.keys}
+                tables.add_library(change.path, change.keys)
+                deps |= {"c:" + k.lower() for k in change.keys}
+                libraries[change.path] = change
+            elif isinstance(change, SetProblems):
+                if change.problems:
+                    problems[change.path] = tuple(change.problems)
+                else:
+                    problems.pop(change.path, None)
+        self._notes, self._files, self._tables = notes, frozenset(files), tables
+        self._summaries, self._problems, self._libraries = summaries, problems, libraries
+        self._vault = self._publish()
+        affected |= self._vault.dependents(deps)
+        if any(k.startswith("c:") for k in deps):
+            # Cite-key duplicates and mismatches are judged on the defining notes themselves.
+            for key in (k[2:] for k in deps if k.startswith("c:")):
+                affected |= {s.path for exact in self._vault.cite_keys_ignoring_case(key)
+                             for s in self._vault.cite_sources(exact)}
+        return self._vault, {p for p in affected if p in notes}
+
+    def _retable(self, notes, files, libraries) -> tuple[Tables, dict[str, Summary]]:
+        tables = Tables()
+        summaries: dict[str, Summary] = {}
+        for path in sorted(files):
+            tables.add_file(path)
+        for path in sorted(notes):
+            summaries[path] = summary(path, notes[path], not self._settings.is_excluded(path))
+            tables.add_summary(path, summaries[path])
+        for path in sorted(libraries):
+            tables.add_library(path, libraries[path].keys)
+        return tables, summaries
+
+    def _publish(self) -> Vault:
+        self._revision += 1
+        return Vault(self._revision, self._settings, self._notes, self._files, self._tables,
+                     self._summaries, self._problems, self._libraries)
+
+    @classmethod
+    def rebuild(cls, vault: Vault) -> VaultHost:
+        """A fresh host built from scratch from a snapshot's contents (the paranoid check's reference)."""
+        host = cls(vault.settings)
+        changes: list[Change] = [SetFile(p) for p in sorted(vault.files) if p not in vault.notes]
+        changes += [SetNote(p, syntax=vault.notes[p]) for p in sorted(vault.notes)]
+        changes += [SetProblems(p, vault.file_problems(p)) for p in vault.problem_paths]
+        changes += [SetLibrary(p, lib.keys, lib.data) for p, lib in sorted(vault.libraries.items())]
+        host.apply(changes)
+        return host
+
+
+def _defined_keys(s: Summary) -> set[str]:
+    return {"a:" + a for a in s.aliases} | {"c:" + k.lower() for k, _ in s.cites}
