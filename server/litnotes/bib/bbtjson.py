@@ -68,11 +68,13 @@ def _creator(creator: dict[str, Any]) -> str:
 
 
 def _creators(item: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    creators = [c for c in item.get("creators") or () if isinstance(c, dict)]
-    authors = [c for c in creators if c.get("creatorType", "author") == "author"]
+    listed = item.get("creators")
+    creators = [c for c in listed if isinstance(c, dict)] if isinstance(listed, list) else []
+    kinds = [c.get("creatorType") if isinstance(c.get("creatorType"), str) else "author" for c in creators]
+    authors = [c for c, kind in zip(creators, kinds) if kind == "author"]
     if not authors:
-        authors = [c for c in creators if c.get("creatorType") not in _NOT_AUTHORS]
-    editors = [c for c in creators if c.get("creatorType") == "editor"]
+        authors = [c for c, kind in zip(creators, kinds) if kind not in _NOT_AUTHORS]
+    editors = [c for c, kind in zip(creators, kinds) if kind == "editor"]
     named = lambda group: tuple(n for n in (_creator(c) for c in group) if n)  # noqa: E731
     return named(authors), named(editors)
 

@@ -55,8 +55,9 @@ def is_csl_item(item: Any) -> bool:
     if isinstance(key, bool) or not isinstance(key, (str, int)):
         return False
     authors = item.get("author")
-    return (item.get("type") in CSL_TYPES or "citation-key" in item or "issued" in item or len(item) == 1
-            or (isinstance(authors, list) and bool(authors) and isinstance(authors[0], dict)))
+    kind = item.get("type")
+    return ((isinstance(kind, str) and kind in CSL_TYPES) or "citation-key" in item or "issued" in item
+            or len(item) == 1 or (isinstance(authors, list) and bool(authors) and isinstance(authors[0], dict)))
 
 
 def _name(value: Any) -> str:

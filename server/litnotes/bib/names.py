@@ -104,6 +104,30 @@ def display_names(raw: str) -> tuple[str, ...]:
     if not raw or raw.isspace():
         return ()
     plain = not needs_decoding(raw)
+    if plain and "=" not in raw:
+        return _plain_names(raw)
     parts = _AND.split(raw) if "{" not in raw else _split_top(raw, _AND_OR_BRACE)
     names = (display_name(p, plain) for p in parts)
     return tuple(n for n in names if n)
+
+
+def _plain_names(raw: str) -> tuple[str, ...]:
+    """Fast path of `display_names` for lists without any LaTeX (most of a Better BibTeX export)."""
+    out = []
+    for part in _AND.split(raw):
+        family, comma, given = part.partition(",")
+        if not comma:
+            name = " ".join(part.split())
+            if name:
+                out.append("et al." if name == "others" else name)
+        elif "," in given:
+            name = display_name(part, True)
+            if name:
+                out.append(name)
+        else:
+            name = f"{given.strip()} {family.strip()}".strip()
+            if "  " in name or "\n" in name or "\t" in name:
+                name = " ".join(name.split())
+            if name:
+                out.append(name)
+    return tuple(out)

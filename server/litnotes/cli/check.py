@@ -49,9 +49,13 @@ def run_check(vault_dir: str, fmt: str, min_severity: str, out=sys.stdout) -> in
         print(
             f"{len(vault.notes)} notes, {sum(len(n.links) for n in notes)} links, "
             f"{sum(len(n.highlights) for n in notes)} highlights, {len(vault.cite_keys)} cite keys; "
-            f"{counts['error']} errors, {counts['warning']} warnings, {counts['information']} information, "
-            f"{counts['hint']} hints" + (f" ({hidden} below --severity {min_severity} not shown)" if hidden else "")
+            f"{_count(counts['error'], 'error')}, {_count(counts['warning'], 'warning')}, "
+            f"{counts['information']} information, {_count(counts['hint'], 'hint')}" + (f" ({hidden} below --severity {min_severity} not shown)" if hidden else "")
             + f"; {elapsed:.2f} s",
             file=out,
         )
     return 1 if any(d.severity == "error" for diags in found.values() for d in diags) else 0
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")

@@ -55,7 +55,7 @@ def check_definitions(vault: Vault, path: str, note: NoteSyntax, out: Emitter) -
     defs = summary.cites
     first_key, first_kind = defs[0]
     for key, kind in defs[1:]:
-        if key != first_key:
+        if key != first_key and kind != first_kind:
             start, end = _def_range(note, key, kind)
             f_start, f_end = _def_range(note, first_key, first_kind)
             out.add(start, end, "cite-key.mismatch",
