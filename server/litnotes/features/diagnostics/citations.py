@@ -53,14 +53,18 @@ def check_definitions(vault: Vault, path: str, note: NoteSyntax, out: Emitter) -
     if summary is None or not summary.cites:
         return
     defs = summary.cites
-    first_key, first_kind = defs[0]
-    for key, kind in defs[1:]:
-        if key != first_key and kind != first_kind:
-            start, end = _def_range(note, key, kind)
-            f_start, f_end = _def_range(note, first_key, first_kind)
-            out.add(start, end, "cite-key.mismatch",
-                    f"this note's {_describe(kind)} says `{key}` but its {_describe(first_kind)} says `{first_key}`",
-                    related=(Related(path, f_start, f_end, f"the {_describe(first_kind)}"),))
+    by_kind: dict[str, set[str]] = {}
+    for key, kind in defs:
+        by_kind.setdefault(kind, set()).add(key)
+    if len(by_kind) > 1 and not set.intersection(*by_kind.values()):
+        first_key, first_kind = defs[0]
+        f_start, f_end = _def_range(note, first_key, first_kind)
+        for key, kind in defs:
+            if kind != first_kind and key not in by_kind[first_kind]:
+                start, end = _def_range(note, key, kind)
+                out.add(start, end, "cite-key.mismatch",
+                        f"this note's {_describe(kind)} says `{key}` but its {_describe(first_kind)} says `{first_key}`",
+                        related=(Related(path, f_start, f_end, f"the {_describe(first_kind)}"),))
     seen: set[str] = set()
     for key, kind in defs:
         if key in seen:
