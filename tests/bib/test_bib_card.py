@@ -43,7 +43,7 @@ def test_more_than_three_authors_and_markdown_escaping() -> None:
         ENTRY, authors=("A One", "B Two", "C Three", "D Four"), title="The *star* [draft]", container="",
         doi="", url="", zotero_link="", year="")
     assert render_card(entry, "Literature/x.md") == (
-        "A One, B Two, C Three et al.. *The \\*star\\* \\[draft\\]*.\n\nLiterature note: [[Literature/x]]"
+        "A One, B Two, C Three et al. *The \\*star\\* \\[draft\\]*.\n\nLiterature note: [[Literature/x]]"
     )
 
 

@@ -322,6 +322,7 @@ def parse_bibtex(text: str) -> Bibliography:
     macros = dict(_PREDEFINED)
     n = len(text)
     m = _HERE_HEADER.match(text) or _LINE_HEADER.search(text)
+    counted, line = 0, 1  # line numbers for messages, counted incrementally (problems come in file order)
     while m is not None:
         # The block is scanned only up to the next header that starts a line: a block that does not end
         # before it is broken, and scanning resumes there.
@@ -333,7 +334,11 @@ def parse_bibtex(text: str) -> Bibliography:
             at = m.start(1)
             key = _KEY_BRACE.match(text, m.end(), limit).group(1)
             what = f"`@{m.group(2)}` entry" + (f" `{key}`" if key and not broken.reason.endswith("key") else "")
-            line = text.count("\n", 0, broken.where) + 1
+            if broken.where >= counted:
+                line += text.count("\n", counted, broken.where)
+                counted = broken.where
+            else:
+                line, counted = text.count("\n", 0, broken.where) + 1, broken.where
             problems.append(BibProblem(
                 message=f"{what} cannot be read: {broken.reason} (line {line}); it is skipped",
                 start=at, end=_line_end(text, at),

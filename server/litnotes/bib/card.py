@@ -45,7 +45,7 @@ def render_card(entry: BibEntry, note_path: str | None = None, note_title: str |
     head = _people(entry)
     if entry.year:
         head = f"{head} ({entry.year})." if head else f"({entry.year})."
-    elif head:
+    elif head and not head.endswith("."):
         head += "."
     title = entry.title or entry.key
     parts = [head, f"*{_escape(title)}*."] if head else [f"*{_escape(title)}*."]

@@ -17,7 +17,8 @@ from .render import render_json, render_text
 __all__ = ["run_check"]
 
 
-def run_check(vault_dir: str, fmt: str, min_severity: str, out=sys.stdout) -> int:
+def run_check(vault_dir: str, fmt: str, min_severity: str, out=None) -> int:
+    out = out or sys.stdout
     root = Path(vault_dir)
     if not root.is_dir():
         print(f"litnotes: {vault_dir}: not a folder (give the path of an Obsidian vault)", file=sys.stderr)

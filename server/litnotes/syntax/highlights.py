@@ -1,8 +1,10 @@
 """Zotero Integration highlights: annotation callouts read into colour, label, page, key, quote.
 
-A highlight is a callout whose title carries a Zotero `open-pdf` link or a Highlightr-style
-`<mark>` (spec Z-2, Z-3). Its body holds the quoted text (`>“…”`), an image embed for image
-annotations (Z-4) and the comment as a nested quote (`>>…`, C-4).
+Two layouts exist. The seed's template writes a callout whose title carries a Zotero `open-pdf`
+link or a Highlightr-style `<mark>` label (spec Z-2, Z-3); its body holds the quoted text
+(`>“…”`), an image embed for image annotations (Z-4) and the comment as a nested quote (`>>…`,
+C-4). Other templates write one list item per annotation, the quote inside `<mark>` and the
+Zotero link and `^id` at the end of the line.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from urllib.parse import unquote_plus
 from .blocks import Block
 from .model import BlockId, Highlight, Problem
 
-__all__ = ["read_highlights"]
+__all__ = ["read_highlights", "read_item_highlights"]
 
 _COLOR = re.compile(r"background(?:-color)?\s*:\s*(#[0-9A-Fa-f]{3,8})")
 _HLTR = re.compile(r"""class=["']?hltr-([\w-]+)""")
@@ -73,6 +75,37 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
             block.start, block.end, assigned.id if assigned else None,
             color_m.group(1) if color_m else "", label, page, annotation,
             attachment_m.group(1) if attachment_m else "", url, quote, " ".join(comment_parts).strip(), image,
+        ))
+    return result
+
+
+def read_item_highlights(items: list[Block], block_ids: list[BlockId], problems: list[Problem]) -> list[Highlight]:
+    """Highlights written as list items: `- "<mark …>quote</mark>" … [page 3](zotero://open-pdf/…) ^KEY`."""
+    by_block = {(b.block_start, b.block_end): b for b in block_ids if b.block_kind == "list-item"}
+    result = []
+    for item in items:
+        text = " ".join(line.text for line in item.lines)
+        link = _PDF_LINK.search(text)
+        if link is None:
+            continue
+        url = link.group(2)
+        mark = _MARK.search(text)
+        color_m = _COLOR.search(text) or _HLTR.search(text) or re.search(r"background(?:-color)?\s*:\s*([A-Za-z]+)", text)
+        inner = _TAGS.sub("", mark.group(1)).strip() if mark else ""
+        embed = _EMBED.search(text)
+        page = _param(url, "page") or (_PAGE_TEXT.search(link.group(1)).group(1) if _PAGE_TEXT.search(link.group(1)) else "")
+        annotation = _param(url, "annotation")
+        assigned = by_block.get((item.start, item.end))
+        if annotation and assigned and assigned.id.lower() != annotation.lower():
+            problems.append(Problem(
+                "highlight.annotation-mismatch", assigned.start, assigned.end,
+                f"block id `^{assigned.id}` differs from the annotation key {annotation} in this highlight's Zotero link; "
+                "a copy-paste slip? links to this highlight will not match Zotero"))
+        attachment_m = re.search(r"/items/([A-Za-z0-9]+)", url)
+        result.append(Highlight(
+            item.start, item.end, assigned.id if assigned else None, color_m.group(1) if color_m else "", "",
+            page, annotation, attachment_m.group(1) if attachment_m else "", url, inner.strip("“”\""), "",
+            embed.group(1).strip() if embed else "",
         ))
     return result
 

@@ -12,7 +12,7 @@ import re
 
 from .blocks import parse_blocks, split_lines
 from .frontmatter import parse_frontmatter
-from .highlights import read_highlights
+from .highlights import read_highlights, read_item_highlights
 from .inline import scan_inline
 from .model import CiteKeyDef, NoteSyntax, ParseOptions, Problem
 from .structure import analyse
@@ -51,6 +51,9 @@ def _parse(text: str, options: ParseOptions) -> NoteSyntax:
     links, citations, tags, comments = scan_inline(text, excluded, tables)
     problems = list(fm_problems) + structure.problems
     highlights = read_highlights(structure.callout_blocks, structure.block_ids, structure.title_ids, problems)
+    if structure.zotero_items:
+        highlights += read_item_highlights(structure.zotero_items, structure.block_ids, problems)
+        highlights.sort(key=lambda h: h.start)
 
     for link in links:
         if link.table_pipe:

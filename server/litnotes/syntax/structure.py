@@ -28,6 +28,7 @@ class Structure:
     block_ids: list[BlockId] = field(default_factory=list)
     callouts: list[Callout] = field(default_factory=list)
     callout_blocks: list[tuple[Block, int]] = field(default_factory=list)  # (block, depth) in document order
+    zotero_items: list[Block] = field(default_factory=list)  # list items that carry a Zotero PDF link
     excluded: list[tuple[int, int]] = field(default_factory=list)
     tables: list[Block] = field(default_factory=list)
     glued: list[tuple[str, int, int]] = field(default_factory=list)
@@ -58,6 +59,8 @@ def _collect(blocks: list[Block], s: Structure, depth: int) -> None:
             s.excluded.append((b.start, b.end))
         elif b.kind == "table":
             s.tables.append(b)
+        if b.kind == "list-item" and "zotero://open-pdf/" in b.lines[0].text:
+            s.zotero_items.append(b)
         if b.callout is not None:
             kind, title, fold, title_line = b.callout
             rel = title_line.text.find(title) if title else len(title_line.text)
@@ -72,7 +75,7 @@ def _heading_text(line: Line, setext: bool) -> tuple[str, int, int]:
     text = line.text
     if setext:
         lead = len(text) - len(text.lstrip(" \t"))
-        body = text.strip()
+        body = text.strip(" \t")
         return body, line.offset + lead, line.offset + lead + len(body)
     m = re.match(r" {0,3}#{1,6}", text)
     rest_at = m.end() if m else 0
