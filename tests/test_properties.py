@@ -32,7 +32,8 @@ def check_ranges(text: str) -> None:
         assert 0 <= link.start <= link.target_start <= link.target_end <= link.end <= n
     for b in note.block_ids:
         assert text[b.start : b.end] == "^" + b.id
-        assert b.block_start <= b.start and b.end <= b.block_end
+        # An id inside its block, or a standalone `^id` line after the block it names (B-3).
+        assert b.block_start <= b.start and (b.end <= b.block_end or b.start >= b.block_end)
     for c in note.citations:
         assert text[c.start : c.end] in ("@" + c.key, "-@" + c.key, "@{" + c.key + "}", "-@{" + c.key + "}")
     for t in note.tags:

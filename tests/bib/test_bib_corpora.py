@@ -159,7 +159,7 @@ def test_formats_agree_on_keys(base: str, formats: dict[str, Path]) -> None:
         pytest.fail("no library is shipped in several formats")
     results = {suffix: _read(path)[1] for suffix, path in formats.items()}
     assert all(r is not None for r in results.values())
-    exported = {s: sorted(e.key for e in r.entries) for s, r in results.items() if s != ".json"}  # type: ignore[union-attr]
+    exported = {s: sorted(e.key for e in r.entries) for s, r in results.items() if r is not None and s != ".json"}
     values = list(exported.values())
     assert all(v == values[0] for v in values), exported
     if ".json" not in results:

@@ -27,7 +27,8 @@ def test_csl_json_fields_and_positions() -> None:
     result = parse_bibliography(CSL, "My Library.csl.json")
     assert result is not None and result.problems == ()
     first, second = result.entries
-    assert (first.key, first.entry_type, first.year, first.date) == ("bereska2024", "article-journal", "2024", "2024-04-22")
+    assert (first.key, first.entry_type) == ("bereska2024", "article-journal")
+    assert (first.year, first.date) == ("2024", "2024-04-22")
     assert first.authors == ("Leonard Bereska", "OpenAI")
     assert first.title == "Mechanistic Interpretability for AI Safety"
     assert (first.container, first.volume, first.pages) == ("TMLR", "7", "1-2")
@@ -57,7 +58,7 @@ def test_bbt_json_fields() -> None:
              "date": "1968-00-00", "publicationTitle": "Journal", "DOI": "https://doi.org/10.1/x",
              "uri": "http://zotero.org/users/1234/items/ABCD2345"},
             {"itemType": "note", "note": "a standalone note"},
-            {"itemType": "book", "citekey": "old2001", "extra": ["Original Date: 1900"],
+            {"itemType": "book", "citekey": "old2001", "extra": ["Original Date: 1900"], "date": "30-Mar-2001",
              "select": "zotero://select/groups/99/items/EFGH6789"},
             {"itemType": "book", "title": "Keyless"},
         ],
@@ -69,6 +70,7 @@ def test_bbt_json_fields() -> None:
     assert (king.year, king.date, king.title, king.container) == ("1968", "1968", "A dream", "Journal")
     assert king.doi == "10.1/x" and king.entry_type == "journalarticle"
     assert king.zotero_link == "zotero://select/library/items/ABCD2345"
+    assert (old.year, old.date) == ("2001", "30-Mar-2001")
     assert old.key == "old2001" and old.zotero_link == "zotero://select/groups/99/items/EFGH6789"
     assert text[old.key_start:old.key_end] == "old2001"
     (problem,) = result.problems
@@ -79,7 +81,7 @@ def test_bbt_json_fields() -> None:
     '{"name": "x"}', "[1,2]", '[{"a":1}]', "[]", "{}", '"just a string"', "null", "", "not json",
     '{"items": [{"title": "no keys here"}]}', '[{"id": 1, "name": "a todo"}]',
     '{"main": "main.js", "version": "1.0.0"}', '["file-explorer", "global-search"]',
-    '{"items": [{"type": "file", "ctime": 1, "path": "a.md"}]}', "{broken json", "[{broken",
+    '{"items": [{"type": "file", "ctime": 1, "path": "a.md"}]}', "{broken json", "[{broken", "[] trailing",
 ])
 def test_arbitrary_json_is_not_a_library(text: str) -> None:
     assert parse_bibliography(text, "data.json") is None
@@ -90,6 +92,12 @@ def test_truncated_library_keeps_the_complete_items() -> None:
     result = parse_bibliography(text, "refs.json")
     assert result is not None and [e.key for e in result.entries] == ["a", "b"]
     assert len(result.problems) == 1 and result.problems[0].start > text.index('"b"')
+
+
+def test_items_without_id_are_problems() -> None:
+    result = parse_bibliography('[{"id": "a", "type": "book"}, {"id": "", "type": "book"}, 7, {"id": 12}]', "r.json")
+    assert result is not None and [e.key for e in result.entries] == ["a", "12"]
+    assert [p.code for p in result.problems] == ["bibliography.no-key", "bibliography.no-key"]
 
 
 def test_empty_array_named_csl_json_is_an_empty_library() -> None:
@@ -131,6 +139,13 @@ def test_broken_csl_yaml_keeps_the_good_items() -> None:
 ])
 def test_looks_like_bibliography_path(path: str, expected: bool) -> None:
     assert looks_like_bibliography_path(path) is expected
+
+
+def test_json_library_saved_as_bib_is_read_as_json() -> None:
+    result = parse_bibliography('[{"id": "k", "type": "book"}]', "refs.bib")
+    assert result is not None and result.format == "csl-json" and result.entries[0].key == "k"
+    result = parse_bibliography("{not json, not bibtex}", "refs.bib")
+    assert result is not None and result.format == "bibtex" and result.entries == ()
 
 
 def test_other_extensions_are_not_read() -> None:

@@ -65,7 +65,8 @@ def test_readers_never_raise_on_text(text: str) -> None:
 
 
 @SETTINGS
-@given(items=st.lists(st.dictionaries(CSL_KEYS, JSON_VALUES, max_size=6), max_size=4), indent=st.sampled_from([None, 2]))
+@given(items=st.lists(st.dictionaries(CSL_KEYS, JSON_VALUES, max_size=6), max_size=4),
+       indent=st.sampled_from([None, 2]))
 def test_csl_json_reader_never_raises_on_odd_items(items: list[dict], indent: int | None) -> None:
     items = [{"id": "k", "type": "book"}, *items]
     text = json.dumps(items, indent=indent)

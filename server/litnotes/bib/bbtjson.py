@@ -41,7 +41,8 @@ _NOT_AUTHORS = frozenset({"editor", "seriesEditor", "translator", "contributor",
                           "attorneyAgent", "cosponsor"})
 _EXTRA_KEY = re.compile(r"^\s*(?:citation[ -]key|bibtex)\s*:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
 _EXTRA_DOI = re.compile(r"^\s*DOI\s*:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
-_LOOKS_LIKE_BBT = re.compile(r'"(?:citationKey|citekey)"\s*:|' + re.escape(BBT_JSON_TRANSLATOR_ID) + r'|"BetterBibTeX JSON"')
+_LOOKS_LIKE_BBT = re.compile(
+    r'"(?:citationKey|citekey)"\s*:|' + re.escape(BBT_JSON_TRANSLATOR_ID) + r'|"BetterBibTeX JSON"')
 
 
 def _text(value: Any) -> str:
@@ -127,7 +128,8 @@ def _line_end(text: str, pos: int) -> int:
 
 def _is_bbt_config(config: Any) -> bool:
     return isinstance(config, dict) and (
-        config.get("id") == BBT_JSON_TRANSLATOR_ID or config.get("label") in ("BetterBibTeX JSON", "Better BibTeX JSON"))
+        config.get("id") == BBT_JSON_TRANSLATOR_ID
+        or config.get("label") in ("BetterBibTeX JSON", "Better BibTeX JSON"))
 
 
 def parse_bbt_json(text: str) -> Bibliography | None:

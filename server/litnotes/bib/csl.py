@@ -116,9 +116,26 @@ def _csl_date(value: Any) -> tuple[str, str]:
     return year_of(raw), normalise_date(raw) if raw else ""
 
 
-def csl_entry(text: str, item: dict[str, Any], start: int, end: int, key_span: tuple[int, int] | None) -> BibEntry:
-    """A record for one CSL item found at text[start:end]; `key_span` locates its `id` value."""
-    key = _text(item.get("id")) if not isinstance(item.get("id"), str) else item["id"]
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
+_MD_MARKS = re.compile(r"(?<![\\\w])(\*\*|\*|\^|~)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_MD_ESCAPE = re.compile(r"\\([\[*~^])")
+
+
+def strip_markdown(text: str) -> str:
+    """Undo the Pandoc Markdown Better CSL YAML writes for rich text (`*i*`, `**b**`, `^sup^`, `~sub~`,
+    `[text](href)`, `\\*` escapes), for display."""
+    if not any(c in text for c in "*^~[\\"):
+        return text
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_MARKS.sub(r"\2", _MD_MARKS.sub(r"\2", text))
+    return _MD_ESCAPE.sub(r"\1", text)
+
+
+def csl_entry(text: str, item: dict[str, Any], start: int, end: int, key_span: tuple[int, int] | None,
+              markdown: bool = False) -> BibEntry:
+    """A record for one CSL item found at text[start:end]; `key_span` locates its `id` value.
+    `markdown`: rich text is written as Pandoc Markdown (Better CSL YAML) rather than HTML."""
+    key = item["id"] if isinstance(item.get("id"), str) else _text(item.get("id"))
     alias = item.get("citation-key")
     extra = (alias,) if isinstance(alias, str) and alias and alias != key else ()
     year, date = _csl_date(item.get("issued"))
@@ -129,11 +146,14 @@ def csl_entry(text: str, item: dict[str, Any], start: int, end: int, key_span: t
             break
     link = link or find_zotero_link(text, start, end)
     container = strip_rich_text(_text(item.get("container-title"))) or _text(item.get("publisher"))
+    title = strip_rich_text(_text(item.get("title")))
+    if markdown:
+        title, container = strip_markdown(title), strip_markdown(container)
     key_start, key_end = key_span if key_span is not None else (start, start)
     return BibEntry(
         key=key, extra_keys=extra, entry_type=_text(item.get("type")).lower(),
         authors=_names(item.get("author")), editors=_names(item.get("editor")),
-        year=year, date=date, title=strip_rich_text(_text(item.get("title"))), container=container,
+        year=year, date=date, title=title, container=container,
         volume=_text(item.get("volume")), pages=_text(item.get("page")),
         doi=clean_doi(_text(item.get("DOI") or item.get("doi"))), url=_text(item.get("URL") or item.get("url")),
         zotero_link=link, start=start, end=end, key_start=key_start, key_end=key_end,
@@ -158,6 +178,7 @@ def parse_csl_json(text: str, named_csl: bool = False) -> Bibliography | None:
     entries: list[BibEntry] = []
     problems: list[BibProblem] = []
     seen = 0
+    broken = False
     elements = iter_array(text, pos)
     try:
         while True:
@@ -171,18 +192,21 @@ def parse_csl_json(text: str, named_csl: bool = False) -> Bibliography | None:
             if seen == 0 and not is_csl_item(item):
                 return None
             seen += 1
-            if isinstance(item, dict) and isinstance(item.get("id"), (str, int)) and not isinstance(item["id"], bool):
-                key = item["id"] if isinstance(item["id"], str) else str(item["id"])
+            key = item.get("id") if isinstance(item, dict) else None
+            if isinstance(key, int) and not isinstance(key, bool):
+                key = str(key)
+            if isinstance(key, str) and key.strip():
                 entries.append(csl_entry(text, item, start, end, value_span(text, start, end, "id", key)))
             else:
                 problems.append(_no_id(text, start))
     except (ValueError, RecursionError) as err:
         if seen == 0 and not _LOOKS_LIKE_CSL_JSON.match(text):
             return None
+        broken = True
         at = min(getattr(err, "pos", pos) or pos, len(text))
         problems.append(BibProblem(f"invalid JSON: {getattr(err, 'msg', err)}; the rest of the file is skipped",
                                    at, _line_end(text, at)))
-    if seen == 0 and not problems and not named_csl:
+    if seen == 0 and not broken and not named_csl:
         return None
     return Bibliography("csl-json", tuple(entries), tuple(problems))
 
@@ -255,7 +279,7 @@ def _yaml_items(text: str, refs: yaml.SequenceNode, offset: int, entries: list[B
         key_start, key_end = id_node.start_mark.index + offset, id_node.end_mark.index + offset
         if id_node.style in ("'", '"'):
             key_start, key_end = key_start + 1, key_end - 1
-        entries.append(csl_entry(text, item, start, end, (key_start, key_end)))
+        entries.append(csl_entry(text, item, start, end, (key_start, key_end), markdown=True))
 
 
 def _compose_first(text: str) -> Any:

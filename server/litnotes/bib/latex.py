@@ -15,7 +15,9 @@ import unicodedata
 
 __all__ = ["decode_latex", "needs_decoding"]
 
-_ACCENT_PUNCT = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304", ".": "\u0307"}
+_ACCENT_PUNCT = {
+    '"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304", ".": "\u0307",
+}
 _ACCENT_LETTER = {"u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328", "r": "\u030a",
                   "d": "\u0323", "b": "\u0331", "t": "\u0361", "G": "\u030f", "textogonekcentered": "\u0328"}
 _SPACING = {"\u0308": "¨", "\u0301": "´", "\u0300": "`", "\u0302": "^", "\u0303": "~", "\u0304": "¯", "\u0307": "˙"}
@@ -57,7 +59,7 @@ _SYMBOLS.update({
 _KEEP_ARG = frozenset(
     "textit textbf emph textsc textrm textsf texttt textup textsl textmd textnormal mkbibemph mkbibitalic "
     "mkbibbold mbox hbox text mathrm mathit mathbf mathsf mathtt mathcal mathbb mathnormal boldsymbol "
-    "ensuremath nocase NoCaseChange underline ul uline sout emphasize bibstring operatorname textcolor "
+    "ensuremath nocase NoCaseChange underline ul uline sout emphasize bibstring operatorname "
     "mkbibacro textcircled".split())
 _QUOTE = frozenset({"enquote", "mkbibquote", "textquote", "enquote*"})
 _SKIP_FIRST = frozenset({"href", "foreignlanguage", "textcolor", "colorbox", "hyperref"})

@@ -66,13 +66,17 @@ class Bibliography:
     problems: tuple[BibProblem, ...]
 
 
-_YEAR = re.compile(r"(?<![0-9])(-?[0-9]{4})(?![0-9])")
+_YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
 _ISO = re.compile(r"^\s*(-?[0-9]{4})(?:[-/]([0-9]{1,2})(?:[-/]([0-9]{1,2}))?)?")
 
 
+_SIGNED_YEAR = re.compile(r"\s*(-[0-9]{4})(?![0-9])")
+
+
 def year_of(text: str) -> str:
-    """The first four-digit year in `text` ("2013-05-12" → "2013", "Spring 1999" → "1999"), else ""."""
-    m = _YEAR.search(text)
+    """The first four-digit year in `text` ("2013-05-12" → "2013", "Spring 1999" → "1999", EDTF/BibLaTeX
+    "-0333" → "-0333"), else ""."""
+    m = _SIGNED_YEAR.match(text) or _YEAR.search(text)
     return m.group(1) if m else ""
 
 
@@ -86,8 +90,8 @@ def normalise_date(text: str) -> str:
     if rest and not rest.startswith(("T", "/")):
         return text
     parts = [m.group(1)]
-    for group in (m.group(2), m.group(3)):
-        if not group or int(group) == 0:
+    for group, top in ((m.group(2), 12), (m.group(3), 31)):
+        if not group or not 1 <= int(group) <= top:  # 00 = unknown; 13-24 are seasons, not months
             break
         parts.append(group.zfill(2))
     return "-".join(parts)

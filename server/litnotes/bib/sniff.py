@@ -1,6 +1,6 @@
 """Decide what a bibliography file is (by name and content) and read it with the matching reader.
 
-`.bib`/`.biblatex`/`.bibtex` are BibTeX/BibLaTeX. A `.json` file is CSL-JSON when it is an array of CSL
+`.bib`/`.biblatex`/`.bibtex` are BibTeX/BibLaTeX (unless the content is a JSON library). A `.json` file is CSL-JSON when it is an array of CSL
 items with `id`, Better BibTeX JSON when it is an object whose `config` names the BBT JSON translator or
 whose `items` carry `citationKey`; any other JSON (package.json, `.obsidian/*.json`, plugin data) is not
 a library (None). A `.yaml`/`.yml` file is CSL-YAML when it holds a `references:` list of items with `id:`.
@@ -34,6 +34,11 @@ def parse_bibliography(text: str, path: str) -> Bibliography | None:
     name = _name(path)
     if name.endswith(BIBTEX_SUFFIXES):
         try:
+            first = text.lstrip("\ufeff \t\r\n")[:1]
+            if first in ("[", "{"):  # a CSL-JSON / BBT JSON export saved as .bib (BibTeX text starts elsewhere)
+                as_json = parse_csl_json(text) if first == "[" else parse_bbt_json(text)
+                if as_json is not None:
+                    return as_json
             return parse_bibtex(text)
         except Exception as err:  # a bug in the reader must not take the server down: report it instead
             return Bibliography("bibtex", (), (BibProblem(f"internal error while reading this file: {err!r}", 0, 0),))

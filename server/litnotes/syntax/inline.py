@@ -17,10 +17,13 @@ from .model import Citation, Link, Tag
 __all__ = ["scan_inline", "decode_uri"]
 
 _WIKILINK = re.compile(r"\[\[(.*?)\]\]")
-_MD_LINK = re.compile(
-    r"\[((?:[^\[\]\n\\]|\\.|\[[^\[\]\n]*\])*)\]\([ \t]*(<[^<>\n]*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*)"
+_MD_DEST = re.compile(
+    r"[ \t]*(<[^<>\n]*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*)"
     r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"
 )
+_MAX_LINK_TEXT = 1000
+_DEST_PLAIN = re.compile(r"[ \t]*([^\s()\\<]*)")
+_DEST_TAIL = re.compile(r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)")
 _BACKTICKS = re.compile(r"`+")
 _MATH_DISPLAY = re.compile(r"\$\$(?:[^$]|\$(?!\$))+?\$\$")
 _MATH_INLINE = re.compile(r"\$(?=[^\s$])(?:\\.|[^$\\\n])*?(?<=[^\s\\])\$(?!\d)")
@@ -86,7 +89,7 @@ class _Spans:
 
 
 def _code_spans(text: str, out: list) -> None:
-    runs = [m for m in _BACKTICKS.finditer(text) if not _escaped(text, m.start())]
+    runs = [m for m in _BACKTICKS.finditer(text) if not (m.start() and text[m.start() - 1] == "\\" and _escaped(text, m.start()))]
     i = 0
     while i < len(runs):
         opener = runs[i]
@@ -101,6 +104,57 @@ def _code_spans(text: str, out: list) -> None:
                 i = j
                 break
         i += 1
+
+
+def _open_bracket(text: str, close: int) -> int:
+    """Index of the `[` that the `]` at `close` ends (one nesting level, same line), or -1."""
+    line_start = text.rfind("\n", 0, close) + 1
+    quick = text.rfind("[", max(line_start, close - _MAX_LINK_TEXT), close)
+    if quick < 0:
+        return -1
+    if "]" not in text[quick + 1 : close] and not (quick and text[quick - 1] == "\\"):
+        return quick
+    depth = 0
+    i = close - 1
+    stop = max(-1, close - _MAX_LINK_TEXT)
+    while i > stop:
+        ch = text[i]
+        if ch == "\n":
+            return -1
+        if ch == "]" and not (i and text[i - 1] == "\\"):
+            depth += 1
+        elif ch == "[" and not (i and text[i - 1] == "\\"):
+            if depth == 0:
+                return i
+            depth -= 1
+        i -= 1
+    return -1
+
+
+def _destination(text: str, pos: int) -> tuple[str, int, int] | None:
+    """(destination, its start, end of the link) for the text after "](", or None."""
+    plain = _DEST_PLAIN.match(text, pos)
+    end = plain.end()
+    if end < len(text) and text[end] in "(\\<":
+        full = _MD_DEST.match(text, pos)  # rare shapes: <…>, balanced parentheses, escapes
+        return (full.group(1), full.start(1), full.end()) if full else None
+    tail = _DEST_TAIL.match(text, end)
+    return (plain.group(1), plain.start(1), tail.end()) if tail else None
+
+
+def _md_links(text: str, out: list) -> None:
+    """`[text](dest)` and `![alt](dest)`: found from the literal "](" and checked both ways."""
+    pos = text.find("](")
+    while pos >= 0:
+        if not (pos and text[pos - 1] == "\\"):
+            start = _open_bracket(text, pos)
+            dest = _destination(text, pos + 2) if start >= 0 else None
+            # A link cannot contain a link: text holding a wikilink is not link text.
+            if dest is not None and not _escaped(text, start) and "[[" not in text[start:pos]:
+                embed = start > 0 and text[start - 1] == "!"
+                payload = ("md", embed, text[start + 1 : pos], dest[0], dest[1])
+                out.append((start - 1 if embed else start, dest[2], _P_MD, payload))
+        pos = text.find("](", pos + 2)
 
 
 def _urls(text: str, out: list) -> None:
@@ -150,11 +204,7 @@ def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[i
             embed = start > 0 and text[start - 1] == "!" and not _escaped(text, start - 1)
             candidates.append((start - 1 if embed else start, m.end(), _P_WIKI, ("wiki", embed, inner_start, inner)))
     if "](" in text:
-        for m in _MD_LINK.finditer(text):
-            if _escaped(text, m.start()):
-                continue
-            embed = m.start() > 0 and text[m.start() - 1] == "!"
-            candidates.append((m.start() - 1 if embed else m.start(), m.end(), _P_MD, ("md", embed, m)))
+        _md_links(text, candidates)
     candidates.sort(key=lambda c: (c[0], c[2]))
 
     accepted: list[tuple[int, int]] = []
@@ -219,9 +269,7 @@ def _wikilink(text, start, end, payload, tables: _Spans) -> Link:
 
 
 def _md_link(text, start, end, payload) -> Link | None:
-    _, embed, m = payload
-    dest = m.group(2)
-    dest_start = m.start(2)
+    _, embed, label, dest, dest_start = payload
     if dest.startswith("<"):
         dest, dest_start = dest[1:-1], dest_start + 1
     if not dest:
@@ -232,7 +280,7 @@ def _md_link(text, start, end, payload) -> Link | None:
     if decoded is None:
         return None
     path, hash_, sub = decoded.partition("#")
-    return Link("markdown", embed, start, end, path.strip(), sub if hash_ else None, m.group(1),
+    return Link("markdown", embed, start, end, path.strip(), sub if hash_ else None, label,
                 dest_start, dest_start + len(dest))
 
 

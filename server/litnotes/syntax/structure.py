@@ -120,6 +120,8 @@ def _closes_inline_element(before: str) -> bool:
 
 def _line_id(line: Line, soft_break_before: bool, s: Structure) -> _Found | None:
     """The block id ending this paragraph line, if Obsidian accepts it; problems for near misses."""
+    if "^" not in line.text:
+        return None
     text = line.text.rstrip(" \t")
     m = _TRAILING_ID.search(text)
     if m is None:
@@ -149,6 +151,8 @@ def _line_id(line: Line, soft_break_before: bool, s: Structure) -> _Found | None
 
 def _paragraph_ids(b: Block, s: Structure) -> list[_Found]:
     for line in b.lines[:-1]:
+        if "^" not in line.text:
+            continue
         m = _MISPLACED.search(line.text)
         if m is not None:
             start = line.offset + m.start() + 1
