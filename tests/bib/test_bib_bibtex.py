@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from litnotes.bib import BibEntry, Bibliography, parse_bibliography
@@ -131,6 +133,10 @@ def test_commented_out_entry_is_not_an_entry() -> None:
 
 def test_entries_on_one_line() -> None:
     assert keys("@misc{a, title={x}} @misc{b, title={y}}\n") == ["a", "b"]
+    many = "".join(f"@misc{{k{i}, title={{T}}}} " for i in range(20000))  # one 600 kB line: must stay linear
+    started = time.perf_counter()
+    assert len(bib(many + "\n@misc{last}").entries) == 20001
+    assert time.perf_counter() - started < 5
 
 
 def test_no_key_and_key_with_space_are_problems() -> None:
@@ -139,7 +145,9 @@ def test_no_key_and_key_with_space_are_problems() -> None:
     assert [e.key for e in result.entries] == ["ok"]
     assert [p.code for p in result.problems] == ["bibliography.no-key", "bibliography.no-key",
                                                  "bibliography.parse-error"]
-    assert "cannot contain spaces" in result.problems[2].message
+    assert "cannot contain spaces" in result.problems[2].message and "`my`" in result.problems[2].message
+    missing_comma = bib("@article{key\n  title = {x}}\n").problems[0].message
+    assert "`key`" in missing_comma and "expected `,` after the citation key" in missing_comma
 
 
 def test_escaped_braces_do_not_count() -> None:

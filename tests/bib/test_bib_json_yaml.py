@@ -125,6 +125,12 @@ def test_other_yaml_is_not_a_library(text: str) -> None:
     assert parse_bibliography(text, "config.yml") is None
 
 
+def test_csl_yaml_rich_text_is_shown_plain() -> None:
+    text = "references:\n- id: a\n  title: The **Huaynaputina** eruption of H~2~O in *Peru* \\*not\\*\n"
+    result = parse_bibliography(text, "refs.yml")
+    assert result is not None and result.entries[0].title == "The Huaynaputina eruption of H2O in Peru *not*"
+
+
 def test_broken_csl_yaml_keeps_the_good_items() -> None:
     text = "references:\n- id: a\n  title: [unclosed\n- id: b\n  title: ok\n"
     result = parse_bibliography(text, "refs.yml")

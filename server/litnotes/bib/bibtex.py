@@ -78,6 +78,9 @@ _CONTAINER_FIELDS = ("journaltitle", "journal", "booktitle", "maintitle", "publi
 _LINK_FIELDS = ("zotero", "select", "uri", "url", "howpublished", "note", "file", "annote", "annotation")
 
 
+_NO_KEY_REASON = "the entry has no citation key"
+
+
 class _Broken(Exception):
     """An entry that cannot be read: `where` is the offset the scanner stopped at."""
 
@@ -316,7 +319,7 @@ def _one(text: str, m: re.Match[str], limit: int, macros: dict[str, str],
     key, key_start = km.group(1), km.start(1)
     after = text[km.end()] if km.end() < limit else ""
     if not key or after == "=":
-        raise _Broken("the entry has no citation key", m.end() - 1)
+        raise _Broken(_NO_KEY_REASON, m.end() - 1)
     if after == ",":
         fields, pos = _fields(text, km.end() + 1, limit, closer, macros)
     elif after == closer:
@@ -339,17 +342,21 @@ def parse_bibtex(text: str) -> Bibliography:
     n = len(text)
     m = _HERE_HEADER.match(text) or _LINE_HEADER.search(text)
     counted, line = 0, 1  # line numbers for messages, counted incrementally (problems come in file order)
+    following, searched = None, False
     while m is not None:
         # The block is scanned only up to the next header that starts a line: a block that does not end
-        # before it is broken, and scanning resumes there.
-        following = _LINE_HEADER.search(text, m.end())
+        # before it is broken, and scanning resumes there. (Searched again only once passed, so that many
+        # entries on one line stay linear.)
+        if not searched or (following is not None and following.start() < m.end()):
+            following, searched = _LINE_HEADER.search(text, m.end()), True
         limit = following.start() + 1 if following is not None else n
         try:
             pos = _one(text, m, limit, macros, entries)
         except _Broken as broken:
             at = m.start(1)
-            key = _KEY_BRACE.match(text, m.end(), limit).group(1)
-            what = f"`@{m.group(2)}` entry" + (f" `{key}`" if key and not broken.reason.endswith("key") else "")
+            no_key = broken.reason == _NO_KEY_REASON
+            key = "" if no_key else _KEY_BRACE.match(text, m.end(), limit).group(1)
+            what = f"`@{m.group(2)}` entry" + (f" `{key}`" if key else "")
             if broken.where >= counted:
                 line += text.count("\n", counted, broken.where)
                 counted = broken.where
@@ -358,7 +365,7 @@ def parse_bibtex(text: str) -> Bibliography:
             problems.append(BibProblem(
                 message=f"{what} cannot be read: {broken.reason} (line {line}); it is skipped",
                 start=at, end=_line_end(text, at),
-                code=NO_KEY if broken.reason.endswith("no citation key") else PARSE_ERROR))
+                code=NO_KEY if no_key else PARSE_ERROR))
             m = following
             continue
         # The next block is `following` (no line starts a header in between), unless one follows on this line.

@@ -84,12 +84,12 @@ def _date_from_parts(parts: list[Any]) -> tuple[str, str]:
     if not year:
         return "", ""
     date = year
-    for part in parts[1:3]:
+    for part, top in zip(parts[1:3], (12, 31)):
         try:
             number = int(str(part).strip())
         except ValueError:
             break
-        if not 1 <= number <= 31:  # seasons (21-24) and zeros are not calendar months/days
+        if not 1 <= number <= top:  # seasons (13-24) and zeros are not calendar months/days
             break
         date += f"-{number:02d}"
     return year_of(year) or year, date
@@ -117,7 +117,8 @@ def _csl_date(value: Any) -> tuple[str, str]:
 
 
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
-_MD_MARKS = re.compile(r"(?<![\\\w])(\*\*|\*|\^|~)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_MD_MARKS = re.compile(r"(?<![\\\w])(\*\*|\*)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_MD_SCRIPTS = re.compile(r"(?<!\\)([\^~])([^\s^~]+?)(?<!\\)\1")
 _MD_ESCAPE = re.compile(r"\\([\[*~^])")
 
 
@@ -127,7 +128,7 @@ def strip_markdown(text: str) -> str:
     if not any(c in text for c in "*^~[\\"):
         return text
     text = _MD_LINK.sub(r"\1", text)
-    text = _MD_MARKS.sub(r"\2", _MD_MARKS.sub(r"\2", text))
+    text = _MD_SCRIPTS.sub(r"\2", _MD_MARKS.sub(r"\2", _MD_MARKS.sub(r"\2", text)))
     return _MD_ESCAPE.sub(r"\1", text)
 
 

@@ -67,7 +67,7 @@ class Bibliography:
 
 
 _YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
-_ISO = re.compile(r"^\s*(-?[0-9]{4})(?:[-/]([0-9]{1,2})(?:[-/]([0-9]{1,2}))?)?")
+_ISO = re.compile(r"^\s*(-?[0-9]{4})(?:([-/])([0-9]{1,2})(?:\2([0-9]{1,2}))?)?")
 
 
 _SIGNED_YEAR = re.compile(r"\s*(-[0-9]{4})(?![0-9])")
@@ -90,7 +90,7 @@ def normalise_date(text: str) -> str:
     if rest and not rest.startswith(("T", "/")):
         return text
     parts = [m.group(1)]
-    for group, top in ((m.group(2), 12), (m.group(3), 31)):
+    for group, top in ((m.group(3), 12), (m.group(4), 31)):
         if not group or not 1 <= int(group) <= top:  # 00 = unknown; 13-24 are seasons, not months
             break
         parts.append(group.zfill(2))
