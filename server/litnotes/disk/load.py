@@ -6,6 +6,7 @@ compact records), on all cores the machine has; small vaults are parsed in-proce
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -13,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..syntax import NoteSyntax, ParseOptions, Problem, parse_note
+from ..syntax import ParseOptions, parse_note
 from ..vault import Change, SetFile, SetNote, SetProblems, VaultHost, VaultSettings
 from .config import CONFIG_NAME, load_settings
 from .scan import ScanResult, read_note, scan_vault
@@ -34,6 +35,7 @@ class LoadStats:
 
 
 def _read_and_parse(batch: list[tuple[str, str]], max_bytes: int, options: ParseOptions):
+    gc.disable()  # parsing allocates many small records and no cycles: the cyclic collector only costs time
     out = []
     for absolute, rel in batch:
         text, problems = read_note(Path(absolute), max_bytes)
@@ -59,6 +61,17 @@ def load_vault(root: Path, workers: int | None = None) -> tuple[VaultHost, LoadS
     """Index the vault at `root` from scratch."""
     started = time.perf_counter()
     root = Path(root)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(root, workers, started)
+    finally:
+        gc.freeze()  # the loaded index is long-lived: keep it out of future collections
+        if enabled:
+            gc.enable()
+
+
+def _load(root: Path, workers: int | None, started: float) -> tuple[VaultHost, LoadStats]:
     settings, config_problems = load_settings(root)
     scan = scan_vault(root)
     for path, reason in scan.skipped:

@@ -31,6 +31,7 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za-z0-9-]*\s*)>")
 _URL_REST = re.compile(r"[^\s<>\]\[]*[^\s<>\]\[.,;:!?\"')]")
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+_MISREADABLE = re.compile(r"[#@^$`]|\[\[|\]\(|%%")
 _CR_BLANK = re.compile(r"\n[ \t]*(?:\n|\r)")
 _TAG = re.compile(r"#([^\s!\"#$%&'()*+,.:;<=>?@\[\\\]^`{|}~\u2000-\u206f\u2e00-\u2e7f]+)")
 _CITE_KEY = re.compile(r"\{([^{}\s]+)\}|(\w(?:\w|://(?=\w)|[:.#$%&\-+?<>~/](?=\w))*)")
@@ -166,7 +167,8 @@ def _urls(text: str, out: list) -> None:
             start -= 1
         rest = _URL_REST.match(text, pos + 3)
         if start < pos and rest is not None:
-            out.append((start, rest.end(), _P_OPAQUE, None))
+            if _MISREADABLE.search(text, pos, rest.end()):
+                out.append((start, rest.end(), _P_OPAQUE, None))
             pos = text.find("://", rest.end())
         else:
             pos = text.find("://", pos + 3)
@@ -187,7 +189,9 @@ def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[i
                 candidates.append((m.start(), m.end(), _P_OPAQUE, None))
     if "<" in text:
         candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _COMMENT.finditer(text))
-        candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _HTML_TAG.finditer(text))
+        # A tag only needs hiding when something inside it could be misread (T-3: `background: #FFF3A3A6`).
+        candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _HTML_TAG.finditer(text)
+                          if _MISREADABLE.search(m.group()))
     if "://" in text:
         _urls(text, candidates)
     if "[[" in text:
