@@ -25,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--severity", choices=tuple(SEVERITY_RANK), default="information",
                        help="show diagnostics of this severity and worse (default: information)")
     check.add_argument("-v", "--verbose", action="store_true", help="log skipped files")
+    cite = sub.add_parser("cite", help="print the citation card of a cite key")
+    cite.add_argument("key", help="the cite key, with or without @")
+    cite.add_argument("vault", nargs="?", default=".", help="path of the vault (default: current folder)")
     return parser
 
 
@@ -39,5 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         from .check import run_check
 
         return run_check(args.vault, args.format, args.severity)
+    if args.command == "cite":
+        logging.basicConfig(level=logging.WARNING, format="litnotes: %(message)s")
+        from .check import run_cite
+
+        return run_cite(args.key, args.vault)
     parser.print_usage(sys.stderr)
     return 2

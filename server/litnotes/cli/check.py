@@ -12,9 +12,10 @@ from pathlib import Path
 
 from ..disk import CONFIG_NAME, load_vault, read_note
 from ..features import SEVERITY_RANK, check_vault
+from ..features.cards import citation_card
 from .render import render_json, render_text
 
-__all__ = ["run_check"]
+__all__ = ["run_check", "run_cite"]
 
 
 def run_check(vault_dir: str, fmt: str, min_severity: str, out=None) -> int:
@@ -60,3 +61,21 @@ def run_check(vault_dir: str, fmt: str, min_severity: str, out=None) -> int:
 
 def _count(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def run_cite(key: str, vault_dir: str) -> int:
+    """`litnotes cite KEY [VAULT]`: print the citation card, exit 1 when the key is unknown."""
+    root = Path(vault_dir)
+    if not root.is_dir():
+        print(f"litnotes: {vault_dir}: not a folder", file=sys.stderr)
+        return 2
+    host, _ = load_vault(root)
+    key = key[1:] if key.startswith("@") else key
+    card = citation_card(host.vault, key)
+    if card is None:
+        close = host.vault.cite_keys_ignoring_case(key)
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        print(f"litnotes: no literature note or bibliography in {vault_dir} defines `{key}`{hint}", file=sys.stderr)
+        return 1
+    print(card)
+    return 0

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..syntax import ParseOptions, parse_note
 from ..vault import Change, SetFile, SetNote, SetProblems, VaultHost, VaultSettings
 from .config import CONFIG_NAME, load_settings
+from .libraries import LibraryCache, is_library_candidate, library_changes
 from .scan import ScanResult, read_note, scan_vault
 
 __all__ = ["load_vault", "LoadStats", "POOL_THRESHOLD"]
@@ -57,21 +58,21 @@ def _parsed(root: Path, scan: ScanResult, settings: VaultSettings, workers: int)
     return results
 
 
-def load_vault(root: Path, workers: int | None = None) -> tuple[VaultHost, LoadStats]:
+def load_vault(root: Path, workers: int | None = None, libraries: LibraryCache | None = None) -> tuple[VaultHost, LoadStats]:
     """Index the vault at `root` from scratch."""
     started = time.perf_counter()
     root = Path(root)
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, workers, started)
+        return _load(root, workers, started, libraries or LibraryCache())
     finally:
         gc.freeze()  # the loaded index is long-lived: keep it out of future collections
         if enabled:
             gc.enable()
 
 
-def _load(root: Path, workers: int | None, started: float) -> tuple[VaultHost, LoadStats]:
+def _load(root: Path, workers: int | None, started: float, libraries: LibraryCache) -> tuple[VaultHost, LoadStats]:
     settings, config_problems = load_settings(root)
     scan = scan_vault(root)
     for path, reason in scan.skipped:
@@ -79,15 +80,20 @@ def _load(root: Path, workers: int | None, started: float) -> tuple[VaultHost, L
     workers = workers if workers is not None else (os.cpu_count() or 1)
     host = VaultHost(settings)
     changes: list[Change] = [SetFile(p) for p in scan.files]
+    named: list[tuple[str, str]] = []  # (note, value of its `bibliography:` property)
     for rel, syntax, problems in _parsed(root, scan, settings, workers):
         if syntax is not None:
             changes.append(SetNote(rel, syntax=syntax))
+            if syntax.frontmatter is not None:
+                named += [(rel, v) for k, v in syntax.frontmatter.properties if k.lower() == "bibliography"]
         else:
             changes.append(SetFile(rel))
         if problems:
             changes.append(SetProblems(rel, problems))
     if config_problems:
         changes.append(SetProblems(CONFIG_NAME, tuple(config_problems)))
+    changes += library_changes(root, [p for p in scan.files if is_library_candidate(p)], settings.bibliography,
+                               named, libraries)
     host.apply(changes)
     used = workers if len(scan.notes) >= POOL_THRESHOLD else 1
     return host, LoadStats(len(scan.notes), len(scan.files), scan.skipped, time.perf_counter() - started, used)

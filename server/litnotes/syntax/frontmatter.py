@@ -181,6 +181,10 @@ def _read_mapping(text, body, body_start, body_end, end, data, citekey_propertie
         key_start, key_end = key_spans.get(name, (0, 3))
         if isinstance(value, str):
             properties.append((name, str(value)))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            properties.append((name, str(value)))
+        elif isinstance(value, list):
+            properties.extend((name, str(v)) for v in value if isinstance(v, str))
         if lower in ("aliases", "alias"):
             if lower == "alias":
                 problems.append(Problem("frontmatter.deprecated", key_start, key_end,

@@ -39,7 +39,7 @@ class Frontmatter:
     valid: bool
     aliases: tuple[tuple[str, int, int], ...] = ()  # (alias, start, end) of the scalar in the text
     tags: tuple[tuple[str, int, int], ...] = ()
-    properties: tuple[tuple[str, str], ...] = ()  # top-level key -> scalar source text (strings only)
+    properties: tuple[tuple[str, str], ...] = ()  # (key, string value); a list of strings gives one pair per item
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +173,7 @@ class NoteSyntax:
     citekey_defs: tuple[CiteKeyDef, ...]
     glued_ids: tuple[tuple[str, int, int], ...]  # "text^abc": not an id (B-2), kept to explain broken refs
     problems: tuple[Problem, ...]
+    metadata: tuple[tuple[str, str], ...] = ()  # `**Title**: …` lines: (label lower-cased, value), in order
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property

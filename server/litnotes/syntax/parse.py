@@ -22,6 +22,7 @@ __all__ = ["parse_note", "DEFAULT_OPTIONS"]
 log = logging.getLogger(__name__)
 DEFAULT_OPTIONS = ParseOptions()
 _METADATA_KEY = re.compile(r"\*\*(?:cite[ -]?key|citation[ -]?key)\*\*[ \t]*:[ \t]*([^\s*]+)", re.I)
+_METADATA_LINE = re.compile(r"\*\*([^*\n]{1,40})\*\*::?[ \t]*([^\n]*)")
 _BBT_UNSAFE = set("\\\"#%'(),={}~")
 
 
@@ -86,6 +87,7 @@ def _parse(text: str, options: ParseOptions) -> NoteSyntax:
         citekey_defs=tuple(defs),
         glued_ids=tuple(structure.glued),
         problems=tuple(problems),
+        metadata=_metadata_lines(text, excluded),
         extra={"comments": tuple(comments)},
     )
 
@@ -100,3 +102,11 @@ def _metadata_keys(text: str, excluded: list[tuple[int, int]]) -> list[CiteKeyDe
         label = m.group().split("**")[1]
         result.append(CiteKeyDef(m.group(1), "metadata", m.start(1), m.end(1), label))
     return result
+
+
+def _metadata_lines(text: str, excluded: list[tuple[int, int]]) -> tuple[tuple[str, str], ...]:
+    """`**Label**: value` lines (Zotero Integration's metadata callout, Dataview-style `::` too)."""
+    if "**" not in text:
+        return ()
+    return tuple((m.group(1).strip().lower(), m.group(2).strip()) for m in _METADATA_LINE.finditer(text)
+                 if not any(s <= m.start() < e for s, e in excluded))

@@ -117,6 +117,18 @@ class Vault:
             table = self._cache["stems"] = {k: tuple(sorted(v)) for k, v in stems.items()}
         return table
 
+    def library_entries(self, key: str) -> list[tuple[str, object]]:
+        """(library path, BibEntry) for every library entry that defines `key` (its key or a BibLaTeX `ids`)."""
+        table = self._cache.get("entries")
+        if table is None:
+            table = {}
+            for path, lib in sorted(self._libraries.items()):
+                for entry in getattr(lib.data, "entries", ()):
+                    for k in (entry.key, *entry.extra_keys):
+                        table.setdefault(k, []).append((path, entry))
+            self._cache["entries"] = table
+        return table.get(key, [])
+
     # --- names, aliases and cite keys ------------------------------------------------------
     def notes_with_alias(self, alias: str) -> tuple[str, ...]:
         return self._tables.aliases.get(name_key(alias.strip()), ())

@@ -11,6 +11,7 @@ from ...vault import Vault
 from ..types import Diagnostic, Related
 from .citations import check_citations, check_definitions
 from .emit import Emitter
+from .libraries import check_library
 from .links import check_links
 
 __all__ = ["diagnose_note", "check_vault"]
@@ -40,6 +41,8 @@ def diagnose_note(vault: Vault, path: str) -> list[Diagnostic]:
     out = Emitter(path, vault.settings)
     for p in vault.file_problems(path):
         out.add(p.start, p.end, p.code, p.message)
+    if path in vault.libraries:
+        check_library(vault, path, out)
     note = vault.note(path)
     if note is not None and not vault.settings.is_excluded(path):
         _syntax_problems(note, out, path)
@@ -54,7 +57,7 @@ def diagnose_note(vault: Vault, path: str) -> list[Diagnostic]:
 
 def check_vault(vault: Vault) -> dict[str, list[Diagnostic]]:
     """Diagnostics of every checked note and every file with read problems, keyed by path."""
-    paths = set(vault.notes) | set(vault.problem_paths)
+    paths = set(vault.notes) | set(vault.problem_paths) | set(vault.libraries)
     result = {}
     for path in sorted(paths):
         found = diagnose_note(vault, path)

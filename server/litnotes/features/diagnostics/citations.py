@@ -7,6 +7,8 @@ handle or a mention, so an unknown one is at most a hint (obsidian-hub has thous
 
 from __future__ import annotations
 
+import re
+
 from ...syntax import NoteSyntax
 from ...vault import Vault, stem
 from ..types import Related
@@ -65,6 +67,7 @@ def check_definitions(vault: Vault, path: str, note: NoteSyntax, out: Emitter) -
                 out.add(start, end, "cite-key.mismatch",
                         f"this note's {_describe(kind)} says `{key}` but its {_describe(first_kind)} says `{first_key}`",
                         related=(Related(path, f_start, f_end, f"the {_describe(first_kind)}"),))
+    _against_libraries(vault, path, note, defs, out)
     seen: set[str] = set()
     for key, kind in defs:
         if key in seen:
@@ -84,3 +87,49 @@ def check_definitions(vault: Vault, path: str, note: NoteSyntax, out: Emitter) -
                 out.add(start, end, "cite-key.duplicate",
                         f"cite key `{key}` differs only in case from `{other}` in `{claimants[0]}`",
                         related=(Related(claimants[0], 0, 0, "defines the other spelling"),))
+
+
+def _note_field(note: NoteSyntax, name: str) -> str:
+    fm = note.frontmatter
+    for key, value in fm.properties if fm else ():
+        if key.lower() == name:
+            return value.strip()
+    for label, value in note.metadata:
+        if label == name:
+            return value.strip()
+    return ""
+
+
+def _words(s: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", s.lower()) if len(w) > 2}
+
+
+def _against_libraries(vault: Vault, path: str, note: NoteSyntax, defs, out: Emitter) -> None:
+    """A literature note's key should be in the library (if there is one) and describe the same work."""
+    if not vault.libraries:
+        return
+    compared = False
+    for key in sorted({k for k, _ in defs}):
+        start, end = next((_def_range(note, k, kind) for k, kind in defs if k == key), (0, 0))
+        entries = vault.library_entries(key)
+        if not entries:
+            libs = ", ".join(f"`{p}`" for p in sorted(vault.libraries))
+            out.add(start, end, "cite-key.mismatch",
+                    f"cite key `{key}` is not in the bibliography ({libs}): a stale Better BibTeX export, or a renamed key?")
+            continue
+        if compared:
+            continue
+        compared = True
+        lib_path, entry = entries[0]
+        year = _note_field(note, "year") or _note_field(note, "date")[:4]
+        if year and entry.year and year[:4] != entry.year[:4]:
+            out.add(start, end, "cite-key.mismatch",
+                    f"this note says year {year[:4]}, the library entry for `{key}` says {entry.year}", cap="information",
+                    related=(Related(lib_path, entry.key_start, entry.key_end, "the library entry"),))
+        title = _note_field(note, "title")
+        if title and entry.title:
+            a, b = _words(title), _words(entry.title)
+            if a and b and len(a & b) / len(a | b) < 0.3:
+                out.add(start, end, "cite-key.mismatch",
+                        f"this note's title differs from the library entry for `{key}`: “{entry.title}”", cap="information",
+                        related=(Related(lib_path, entry.key_start, entry.key_end, "the library entry"),))

@@ -1,0 +1,115 @@
+"""Reads bibliography files (Better BibTeX exports) and keeps them parsed until they change.
+
+A library is re-read only when its size or modification time changes (`LibraryCache`), so an
+unchanged 7,000-entry export costs one `stat` per check. Explicitly configured libraries may lie
+outside the vault (the user named them); nothing else outside the vault is ever read.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..bib import Bibliography, looks_like_bibliography_path, parse_bibliography
+from ..syntax import Problem
+from ..vault import SetLibrary, SetProblems
+
+__all__ = ["LibraryCache", "library_changes", "MAX_LIBRARY_BYTES", "is_library_candidate"]
+
+log = logging.getLogger(__name__)
+MAX_LIBRARY_BYTES = 200_000_000
+
+
+def is_library_candidate(rel: str) -> bool:
+    return looks_like_bibliography_path(rel)
+
+
+@dataclass
+class _Cached:
+    stamp: tuple[int, int]
+    library: Bibliography | None
+    problems: tuple[Problem, ...]
+
+
+class LibraryCache:
+    """Parsed libraries by absolute path, refreshed only when (mtime, size) changes."""
+
+    def __init__(self) -> None:
+        self.parse_count = 0
+        self._items: dict[str, _Cached] = {}
+
+    def load(self, path: Path, display: str) -> tuple[Bibliography | None, tuple[Problem, ...]]:
+        key = str(path)
+        try:
+            st = path.stat()
+        except OSError as exc:
+            self._items.pop(key, None)
+            return None, (Problem("note.unreadable", 0, 0, f"cannot read bibliography: {exc.strerror or exc}"),)
+        stamp = (st.st_mtime_ns, st.st_size)
+        cached = self._items.get(key)
+        if cached is not None and cached.stamp == stamp:
+            return cached.library, cached.problems
+        library, problems = self._read(path, display, st.st_size)
+        self._items[key] = _Cached(stamp, library, problems)
+        return library, problems
+
+    def _read(self, path: Path, display: str, size: int):
+        if size > MAX_LIBRARY_BYTES:
+            return None, (Problem("note.unreadable", 0, 0, f"bibliography is {size / 1e6:.0f} MB: not read"),)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return None, (Problem("note.unreadable", 0, 0, f"cannot read bibliography: {exc.strerror or exc}"),)
+        text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+        self.parse_count += 1
+        library = parse_bibliography(text, display)
+        if library is None:
+            return None, ()
+        problems = tuple(Problem(p.code, p.start, p.end, p.message) for p in library.problems)
+        return library, problems
+
+
+def library_keys(library: Bibliography) -> tuple[str, ...]:
+    keys: list[str] = []
+    for entry in library.entries:
+        keys.append(entry.key)
+        keys.extend(entry.extra_keys)
+    return tuple(keys)
+
+
+def library_changes(root: Path, candidates: list[str], configured: tuple[str, ...], note_paths: list[tuple[str, str]],
+                    cache: LibraryCache) -> list:
+    """Changes for every library: vault files that sniff as libraries, configured paths, notes' `bibliography:`."""
+    wanted: dict[str, Path] = {rel: root / rel for rel in candidates}
+    for entry in configured:
+        _add_named(root, "", entry, wanted, must_exist=True)
+    for note, value in note_paths:
+        _add_named(root, note.rsplit("/", 1)[0] if "/" in note else "", value, wanted, must_exist=False)
+    changes: list = []
+    for display, path in sorted(wanted.items()):
+        library, problems = cache.load(path, display)
+        if library is not None:
+            changes.append(SetLibrary(display, library_keys(library), library))
+        if problems or library is not None:
+            changes.append(SetProblems(display, problems))
+    return changes
+
+
+def _add_named(root: Path, folder: str, value: str, wanted: dict[str, Path], must_exist: bool) -> None:
+    """A library named in settings or front matter: relative to the note's folder, then the vault, or absolute."""
+    raw = os.path.expanduser(value.strip())
+    if not raw:
+        return
+    candidates = [Path(raw)] if os.path.isabs(raw) else [root / folder / raw, root / raw]
+    for path in candidates:
+        if path.is_file():
+            try:
+                display = path.resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                display = str(path.resolve())
+            wanted.setdefault(display, path)
+            return
+    if must_exist:
+        log.warning("configured bibliography %s not found", value)
