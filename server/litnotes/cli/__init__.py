@@ -19,6 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="litnotes", description="Checker and language server for Obsidian research vaults.")
     parser.add_argument("--version", action="version", version=f"litnotes {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="run the language server over stdio (see `litnotes serve --help`)")
     check = sub.add_parser("check", help="report broken links, block references, cite keys and front matter in a vault")
     check.add_argument("vault", help="path of the vault (the folder that holds .obsidian)")
     check.add_argument("--format", choices=("text", "json"), default="text")

@@ -13,6 +13,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..syntax import ParseOptions, parse_note
 from ..vault import Change, SetFile, SetNote, SetProblems, VaultHost, VaultSettings
@@ -44,36 +45,53 @@ def _read_and_parse(batch: list[tuple[str, str]], max_bytes: int, options: Parse
     return out
 
 
-def _parsed(root: Path, scan: ScanResult, settings: VaultSettings, workers: int):
+def _parsed(root: Path, scan: ScanResult, settings: VaultSettings, workers: int, progress, mp_context):
     items = [(str(root / rel), rel) for rel in scan.notes]
-    if workers <= 1 or len(items) < POOL_THRESHOLD:
-        return _read_and_parse(items, settings.max_note_bytes, settings.parse_options)
-    size = max(20, min(200, len(items) // (workers * 8) or 1))
-    batches = [items[i : i + size] for i in range(0, len(items), size)]
-    results = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    total = len(items)
+    pooled = workers > 1 and total >= POOL_THRESHOLD
+    size = max(20, min(200, total // (workers * 8) or 1)) if pooled else 500
+    batches = [items[i : i + size] for i in range(0, total, size)]
+    results: list = []
+    if not pooled:
+        for batch in batches:
+            results.extend(_read_and_parse(batch, settings.max_note_bytes, settings.parse_options))
+            if progress:
+                progress(len(results), total)
+        return results
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp_context) as pool:
         for part in pool.map(_read_and_parse, batches, [settings.max_note_bytes] * len(batches),
                              [settings.parse_options] * len(batches)):
             results.extend(part)
+            if progress:
+                progress(len(results), total)
     return results
 
 
-def load_vault(root: Path, workers: int | None = None, libraries: LibraryCache | None = None) -> tuple[VaultHost, LoadStats]:
-    """Index the vault at `root` from scratch."""
+def load_vault(root: Path, workers: int | None = None, libraries: LibraryCache | None = None, *,
+               progress: Callable[[int, int], None] | None = None, mp_context=None,
+               adjust_settings: Callable[[VaultSettings], VaultSettings] | None = None) -> tuple[VaultHost, LoadStats]:
+    """Index the vault at `root` from scratch.
+
+    `progress(done, total)` is called as notes are parsed; `mp_context` chooses how worker processes
+    start (a threaded caller such as the language server must not fork); `adjust_settings` merges
+    the editor's settings over the vault's files."""
     started = time.perf_counter()
     root = Path(root)
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, workers, started, libraries or LibraryCache())
+        return _load(root, workers, started, libraries or LibraryCache(), progress, mp_context, adjust_settings)
     finally:
         gc.freeze()  # the loaded index is long-lived: keep it out of future collections
         if enabled:
             gc.enable()
 
 
-def _load(root: Path, workers: int | None, started: float, libraries: LibraryCache) -> tuple[VaultHost, LoadStats]:
+def _load(root: Path, workers: int | None, started: float, libraries: LibraryCache, progress, mp_context,
+          adjust_settings) -> tuple[VaultHost, LoadStats]:
     settings, config_problems = load_settings(root)
+    if adjust_settings is not None:
+        settings = adjust_settings(settings)
     scan = scan_vault(root)
     for path, reason in scan.skipped:
         log.info("skipped %s: %s", path, reason)
@@ -81,7 +99,7 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
     host = VaultHost(settings)
     changes: list[Change] = [SetFile(p) for p in scan.files]
     named: list[tuple[str, str]] = []  # (note, value of its `bibliography:` property)
-    for rel, syntax, problems in _parsed(root, scan, settings, workers):
+    for rel, syntax, problems in _parsed(root, scan, settings, workers, progress, mp_context):
         if syntax is not None:
             changes.append(SetNote(rel, syntax=syntax))
             if syntax.frontmatter is not None:

@@ -34,7 +34,9 @@ def _units(s: str, encoding: str) -> int:
         return len(s)
     if encoding == "utf-16":
         return len(s) + sum(1 for ch in s if ord(ch) > 0xFFFF)
-    return len(s.encode("utf-8", "surrogatepass"))
+    if encoding == "utf-8":
+        return len(s.encode("utf-8", "surrogatepass"))
+    raise ValueError(f"unknown position encoding {encoding!r} (expected one of {ENCODINGS})")
 
 
 class LineIndex:
@@ -82,6 +84,8 @@ class LineIndex:
             return start
         segment = self.text[start:end]
         if encoding == "utf-32" or segment.isascii():
+            if encoding not in ENCODINGS:
+                raise ValueError(f"unknown position encoding {encoding!r}")
             return start + min(character, len(segment))
         used = 0
         for i, ch in enumerate(segment):

@@ -1,0 +1,47 @@
+"""The language server: a thin pygls adapter over disk, vault and features.
+
+Architecture invariant: this is the only package that imports pygls or lsprotocol. Handlers
+convert positions in, call one feature function and convert results out; `register` below is the
+complete routing table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+__all__ = ["build_server", "main"]
+
+
+def build_server():
+    from . import diagnostics, indexing, language, sync
+    from .server import LitnotesServer
+
+    server = LitnotesServer()
+    indexing.register(server)  # initialize, initialized, shutdown
+    sync.register(server)  # didOpen/didChange/didClose/didSave, watched files, file operations, configuration
+    diagnostics.register(server)  # textDocument/diagnostic, workspace/diagnostic (pull)
+    language.register(server)  # completion, completionItem/resolve, hover
+    return server
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="litnotes serve", description="Run the litnotes language server.")
+    parser.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default)")
+    parser.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP port instead (for debugging)")
+    parser.add_argument("--log-file", help="write the server log to this file")
+    parser.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    parser.add_argument("--workers", type=int, help="processes used to index a large vault (default: all cores)")
+    args = parser.parse_args(argv)
+    handler = logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler(sys.stderr)
+    logging.basicConfig(level=args.log_level, handlers=[handler], format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("pygls").setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))  # no note text in logs
+    server = build_server()
+    server.workers = args.workers
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()
+    return 0

@@ -1,0 +1,49 @@
+"""What the connected editor can do, read once from its capabilities at initialize."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lsprotocol import types
+
+__all__ = ["ClientInfo"]
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    encoding: str = "utf-16"
+    pull_diagnostics: bool = False  # textDocument/diagnostic with workspace refresh: we stop pushing
+    diagnostic_refresh: bool = False
+    related_information: bool = False
+    code_description: bool = False
+    work_done_progress: bool = False
+    watched_files_registration: bool = False
+    configuration: bool = False
+    completion_resolve: bool = False
+    snippets: bool = False
+    markdown_hover: bool = True
+
+    @classmethod
+    def from_capabilities(cls, caps: types.ClientCapabilities, encoding: str) -> ClientInfo:
+        td = caps.text_document
+        ws = caps.workspace
+        win = caps.window
+        publish = td.publish_diagnostics if td else None
+        completion = td.completion if td else None
+        item = completion.completion_item if completion else None
+        resolve = bool(item and item.resolve_support and "documentation" in (item.resolve_support.properties or []))
+        refresh = bool(ws and ws.diagnostics and ws.diagnostics.refresh_support)
+        hover = td.hover if td else None
+        return cls(
+            encoding=encoding,
+            pull_diagnostics=bool(td and td.diagnostic) and refresh,
+            diagnostic_refresh=refresh,
+            related_information=bool(publish and publish.related_information) or bool(td and td.diagnostic and td.diagnostic.related_information),
+            code_description=bool(publish and publish.code_description_support),
+            work_done_progress=bool(win and win.work_done_progress),
+            watched_files_registration=bool(ws and ws.did_change_watched_files and ws.did_change_watched_files.dynamic_registration),
+            configuration=bool(ws and ws.configuration),
+            completion_resolve=resolve,
+            snippets=bool(item and item.snippet_support),
+            markdown_hover=not hover or not hover.content_format or types.MarkupKind.Markdown in hover.content_format,
+        )

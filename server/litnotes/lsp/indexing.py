@@ -1,0 +1,175 @@
+"""Start-up: sessions for the workspace folders, settings from the client, background indexing.
+
+Indexing runs in a worker thread (and, for large vaults, worker processes started with
+`forkserver`/`spawn`: forking a threaded process is unsafe) and builds a *new* host; the event
+loop keeps answering requests about open notes meanwhile, then swaps the new host in, re-applies
+the editor's open texts and the files that changed during indexing, and refreshes diagnostics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import sys
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from ..disk import load_vault
+from ..vault import SetNote, VaultHost
+from .convert import uri_to_path
+from .session import Session
+from .settings import EditorSettings, merge_settings
+
+if TYPE_CHECKING:
+    from .server import LitnotesServer
+
+__all__ = ["start_indexing", "fetch_configuration", "register", "CONFIG_TIMEOUT"]
+
+log = logging.getLogger(__name__)
+CONFIG_TIMEOUT = 2.0  # seconds to wait for workspace/configuration before using defaults
+WATCH_GLOBS = ["**/*.md", "**/*.bib", "**/*.biblatex", "**/*.bibtex", "**/*.json", "**/*.yaml", "**/*.yml",
+               "**/.litnotes.toml", "**/.obsidian/app.json"]
+
+
+def _mp_context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods and sys.platform != "darwin" else "spawn")
+
+
+async def fetch_configuration(ls: LitnotesServer, pushed: object = None) -> None:
+    """Settings from `workspace/configuration` (or a didChangeConfiguration payload), never blocking for long."""
+    raw = pushed
+    if raw is None and ls.client.configuration:
+        try:
+            answer = await asyncio.wait_for(ls.workspace_configuration_async(types.ConfigurationParams(
+                items=[types.ConfigurationItem(section="litnotes")])), CONFIG_TIMEOUT)
+            raw = answer[0] if answer else None
+        except (asyncio.TimeoutError, Exception) as exc:  # noqa: BLE001 - a client that never answers
+            log.warning("no answer to workspace/configuration (%r): using initializationOptions and defaults", exc)
+            return
+    if raw is None:
+        return
+    editor = EditorSettings(raw)
+    # Keys the client does not send keep the values from initializationOptions.
+    merged = EditorSettings()
+    merged.mapping = {**ls.editor.mapping, **editor.mapping}
+    merged.debounce_ms = editor.debounce_ms if "debounce-ms" in _keys(raw) else ls.editor.debounce_ms
+    merged.problems = editor.problems
+    ls.editor = merged
+
+
+def _keys(raw: object) -> set[str]:
+    if isinstance(raw, dict):
+        inner = raw.get("litnotes") if isinstance(raw.get("litnotes"), dict) else raw
+        from .settings import _kebab  # noqa: PLC0415
+
+        return {_kebab(str(k)) for k in inner}
+    return set()
+
+
+def start_indexing(ls: LitnotesServer, session: Session) -> None:
+    task = asyncio.get_running_loop().create_task(_index(ls, session))
+    ls.background.add(task)
+    task.add_done_callback(ls.background.discard)
+
+
+async def _index(ls: LitnotesServer, session: Session) -> None:
+    loop = asyncio.get_running_loop()
+    token = None
+    if ls.client.work_done_progress:
+        token = f"litnotes-index-{uuid.uuid4().hex[:8]}"
+        try:
+            await asyncio.wait_for(ls.work_done_progress.create_async(token), CONFIG_TIMEOUT)
+            ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(
+                title="litnotes: indexing", message=str(session.root.name), percentage=0, cancellable=False))
+        except Exception:  # noqa: BLE001 - progress is a courtesy
+            token = None
+
+    def progress(done: int, total: int) -> None:
+        if token is not None:
+            loop.call_soon_threadsafe(ls.work_done_progress.report, token, types.WorkDoneProgressReport(
+                message=f"{done}/{total} notes", percentage=int(100 * done / max(total, 1))))
+
+    editor = ls.editor
+
+    def adjust(base):
+        session.base_settings = base
+        return merge_settings(base, editor)[0]
+
+    try:
+        host, stats = await asyncio.to_thread(load_vault, session.root, ls.workers, session.libraries,
+                                              progress=progress, mp_context=_mp_context(), adjust_settings=adjust)
+    except Exception:  # noqa: BLE001 - a failed index leaves the open notes working
+        log.exception("indexing %s failed", session.root)
+        host, stats = None, None
+    if host is not None:
+        _swap(ls, session, host)
+        log.info("indexed %s: %d notes in %.2f s", session.root, stats.notes, stats.seconds)
+    if token is not None:
+        message = f"{stats.notes} notes in {stats.seconds:.1f} s" if stats else "failed (see the log)"
+        ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
+
+
+def _swap(ls: LitnotesServer, session: Session, host: VaultHost) -> None:
+    from .sync import reload_paths  # noqa: PLC0415
+
+    open_uris = ls.open_uris(session)
+    changes = [SetNote(rel, ls.documents.get(uri).text) for rel, uri in sorted(open_uris.items())
+               if ls.documents.get(uri) is not None and rel.lower().endswith(".md")]
+    host.apply(changes)
+    session.host = host
+    session.indexed = True
+    pending, session.pending_paths = session.pending_paths, set()
+    if pending:
+        reload_paths(ls, session, pending)
+    session.published.clear()
+    ls.publisher.changed(set(open_uris.values()), None)
+
+
+async def _register_watchers(ls: LitnotesServer) -> None:
+    if ls.client.watched_files_registration:
+        options = types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[types.FileSystemWatcher(glob_pattern=g) for g in WATCH_GLOBS])
+        try:
+            await asyncio.wait_for(ls.client_register_capability_async(types.RegistrationParams(registrations=[
+                types.Registration(id="litnotes-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                                   register_options=options)])), CONFIG_TIMEOUT)
+            return
+        except Exception:  # noqa: BLE001 - fall back to watching ourselves
+            log.warning("the client refused file watching; litnotes watches the vault itself")
+    from .watch import watch_sessions  # noqa: PLC0415
+
+    watch_sessions(ls)
+
+
+def register(server: LitnotesServer) -> None:
+    @server.feature(types.INITIALIZE)
+    def on_initialize(ls: LitnotesServer, params: types.InitializeParams) -> None:
+        """Read initializationOptions and create one session per workspace folder."""
+        ls.editor = EditorSettings(params.initialization_options)
+        folders = [uri_to_path(f.uri) for f in params.workspace_folders or []]
+        if not folders and params.root_uri:
+            folders = [uri_to_path(params.root_uri)]
+        for folder in folders:
+            if folder is not None and folder.is_dir():
+                ls.sessions.append(Session(Path(folder), VaultHost()))
+
+    @server.feature(types.INITIALIZED)
+    async def on_initialized(ls: LitnotesServer, params: types.InitializedParams) -> None:
+        """Fetch settings, then index every vault in the background and start watching files."""
+        await fetch_configuration(ls)
+        for message in ls.editor.problems:
+            ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"litnotes: {message}"))
+        for session in list(ls.sessions):
+            if session.index_wanted and not session.indexed:
+                start_indexing(ls, session)
+        await _register_watchers(ls)
+
+    @server.feature(types.SHUTDOWN)
+    def on_shutdown(ls: LitnotesServer, params: None) -> None:
+        for task in list(ls.background):
+            task.cancel()

@@ -1,0 +1,102 @@
+"""Completion, completion resolve and hover: convert in, call one feature function, convert out."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from .convert import canonical_uri, offset_of, to_range, uri_to_path
+
+if TYPE_CHECKING:
+    from .server import LitnotesServer
+
+__all__ = ["register", "TRIGGER_CHARACTERS"]
+
+TRIGGER_CHARACTERS = ["[", "#", "^", "@", "|"]
+_KINDS = {
+    "note": types.CompletionItemKind.File,
+    "alias": types.CompletionItemKind.Reference,
+    "heading": types.CompletionItemKind.Struct,
+    "block": types.CompletionItemKind.Field,
+    "highlight": types.CompletionItemKind.Text,
+    "citekey": types.CompletionItemKind.Reference,
+    "tag": types.CompletionItemKind.Keyword,
+    "file": types.CompletionItemKind.File,
+}
+
+
+def _where(ls: LitnotesServer, uri: str, position: types.Position):
+    uri = canonical_uri(uri)
+    doc = ls.documents.get(uri)
+    path = uri_to_path(uri)
+    session = ls.session_for(path) if path is not None else None
+    rel = session.rel(path) if session is not None else None
+    if doc is None or rel is None:
+        return None
+    return session, rel, doc, offset_of(doc.index, position, ls.client.encoding)
+
+
+def register(server: LitnotesServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION,
+                    types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=True))
+    def on_completion(ls: LitnotesServer, params: types.CompletionParams):
+        """Snapshot reader: links, headings, blocks, highlights, cite keys and tags at the cursor."""
+        where = _where(ls, params.text_document.uri, params.position)
+        if where is None:
+            return None
+        session, rel, doc, offset = where
+        from ..features.completion import complete, resolve_completion  # noqa: PLC0415 - loaded on first use
+
+        result = complete(session.host.vault, rel, doc.text, offset)
+        if result is None:
+            return None
+        items = []
+        for i, c in enumerate(result.items):
+            documentation = c.documentation
+            if documentation is None and c.resolve and not ls.client.completion_resolve:
+                documentation = resolve_completion(session.host.vault, c.resolve)
+            items.append(types.CompletionItem(
+                label=c.label,
+                kind=_KINDS.get(c.kind, types.CompletionItemKind.Text),
+                detail=c.detail or None,
+                documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=documentation) if documentation else None,
+                sort_text=c.sort_text or f"{i:05d}",
+                filter_text=c.filter_text or None,
+                text_edit=types.TextEdit(range=to_range(doc.index, c.start, c.end, ls.client.encoding), new_text=c.new_text),
+                data={"uri": doc.uri, "resolve": [list(pair) for pair in c.resolve]} if c.resolve else None,
+            ))
+        return types.CompletionList(is_incomplete=result.incomplete, items=items)
+
+    @server.feature(types.COMPLETION_ITEM_RESOLVE)
+    def on_completion_resolve(ls: LitnotesServer, item: types.CompletionItem) -> types.CompletionItem:
+        """Snapshot reader: fill the documentation (a citation card) from the data carried in the item."""
+        data = item.data if isinstance(item.data, dict) else None
+        if not data or item.documentation:
+            return item
+        path = uri_to_path(str(data.get("uri", "")))
+        session = ls.session_for(path) if path is not None else None
+        pairs = tuple(tuple(p) for p in data.get("resolve", []) if isinstance(p, (list, tuple)) and len(p) == 2)
+        if session is not None and pairs:
+            from ..features.completion import resolve_completion  # noqa: PLC0415
+
+            text = resolve_completion(session.host.vault, pairs)
+            if text:
+                item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+        return item
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def on_hover(ls: LitnotesServer, params: types.HoverParams):
+        """Snapshot reader: highlight, block, note, heading and citation previews."""
+        where = _where(ls, params.text_document.uri, params.position)
+        if where is None:
+            return None
+        session, rel, doc, offset = where
+        from ..features.hover import hover  # noqa: PLC0415 - loaded on first use
+
+        result = hover(session.host.vault, rel, doc.text, offset, lambda other: ls.text_of(session, other))
+        if result is None:
+            return None
+        kind = types.MarkupKind.Markdown if ls.client.markdown_hover else types.MarkupKind.PlainText
+        return types.Hover(contents=types.MarkupContent(kind=kind, value=result.markdown),
+                           range=to_range(doc.index, result.start, result.end, ls.client.encoding))

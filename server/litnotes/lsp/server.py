@@ -1,0 +1,138 @@
+"""`LitnotesServer`: the pygls server object and the state the handlers share.
+
+State: the open documents (our own store, see documents.py), one `Session` per vault, what the
+client can do (`ClientInfo`), the editor's settings, and the diagnostics publisher. Handlers live
+in the sibling modules; `handlers.register` is the routing table.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+
+from .. import __version__
+from ..disk import read_note
+from ..vault import Change
+from .client import ClientInfo
+from .convert import encoding_of
+from .documents import DocumentStore
+from .session import Session
+from .settings import EditorSettings
+
+__all__ = ["LitnotesServer", "LitnotesProtocol"]
+
+log = logging.getLogger(__name__)
+VAULT_MARKERS = (".obsidian", ".litnotes.toml")
+
+
+class LitnotesProtocol(LanguageServerProtocol):
+    """pygls' protocol with document sync left to litnotes' own store (pygls' splits lines wrongly)."""
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams):
+        result = yield from super().lsp_initialize(params)
+        server: LitnotesServer = self._server
+        server.client = ClientInfo.from_capabilities(params.capabilities, encoding_of(result.capabilities.position_encoding))
+        if not server.client.pull_diagnostics:
+            # Clients that cannot be told to refresh get pushed diagnostics only; offering both
+            # makes some (Neovim) show every diagnostic twice.
+            result.capabilities.diagnostic_provider = None
+        return result
+
+
+class LitnotesServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("litnotes", __version__, protocol_cls=LitnotesProtocol,
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.documents = DocumentStore()
+        self.sessions: list[Session] = []
+        self.client = ClientInfo()
+        self.editor = EditorSettings()
+        self.workers: int | None = None
+        from .diagnostics import Publisher  # noqa: PLC0415 - the publisher needs the server type
+
+        self.publisher = Publisher(self)
+        self.background: set = set()  # running asyncio tasks, kept referenced until done
+
+    # --- where things are ----------------------------------------------------------------
+    def session_for(self, path: Path) -> Session | None:
+        best = None
+        for s in self.sessions:
+            if s.contains(path) and (best is None or len(s.root.parts) > len(best.root.parts)):
+                best = s
+        return best
+
+    def lone_session(self, path: Path) -> Session:
+        """A session for a file opened outside every workspace folder: its vault, or just its folder."""
+        from ..vault import VaultHost  # noqa: PLC0415
+
+        for folder in path.parents:
+            if any((folder / m).exists() for m in VAULT_MARKERS):
+                session = Session(folder, VaultHost())
+                break
+        else:
+            session = Session(path.parent, VaultHost(), index_wanted=False)
+        self.sessions.append(session)
+        return session
+
+    def open_uris(self, session: Session) -> dict[str, str]:
+        """rel path -> uri of the open documents that belong to `session`."""
+        from .convert import uri_to_path  # noqa: PLC0415
+
+        result = {}
+        for doc in self.documents:
+            path = uri_to_path(doc.uri)
+            if path is not None and self.session_for(path) is session:
+                rel = session.rel(path)
+                if rel is not None:
+                    result[rel] = doc.uri
+        return result
+
+    def text_of(self, session: Session, rel: str) -> str | None:
+        """A note's current text: the editor's when open, else the disk's (inside the vault only)."""
+        uri = self.open_uris(session).get(rel)
+        if uri is not None:
+            doc = self.documents.get(uri)
+            return doc.text if doc else None
+        if rel.startswith("/"):  # a configured library outside the vault
+            path = Path(rel)
+        else:
+            path = session.root / rel
+            if not session.contains(path):
+                return None
+        text, _ = read_note(path, 1 << 30)
+        return text
+
+    # --- the only writer -------------------------------------------------------------------
+    def apply(self, session: Session, changes: list[Change], edited_uri: str | None = None) -> None:
+        """Apply changes to a session's vault and schedule diagnostics for the open notes they affect."""
+        _vault, affected = session.host.apply(changes)
+        if not affected:
+            return
+        uris = self.open_uris(session)
+        touched = {uris[rel] for rel in affected if rel in uris}
+        self.publisher.changed(touched, edited_uri)
+
+    def report_server_error(self, error: Exception, source) -> None:
+        """Log server errors instead of popping up a message box for each one."""
+        log.error("litnotes server error (%s): %r", getattr(source, "__name__", source), error, exc_info=error)

@@ -1,0 +1,43 @@
+"""One vault open in the editor: its host, settings, indexing state and diagnostics bookkeeping.
+
+A session exists per workspace folder (and one for a lone file opened without a folder). The
+host is only touched from the event-loop thread; background indexing builds a *separate* host
+and the loop swaps it in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..disk import LibraryCache
+from ..vault import VaultHost, VaultSettings
+
+__all__ = ["Session"]
+
+
+@dataclass
+class Session:
+    root: Path
+    host: VaultHost
+    libraries: LibraryCache = field(default_factory=LibraryCache)
+    base_settings: VaultSettings = field(default_factory=VaultSettings)  # from .litnotes.toml / .obsidian
+    indexed: bool = False
+    index_wanted: bool = True  # False for a lone file outside any vault: only open notes are known
+    pending_paths: set[str] = field(default_factory=set)  # disk changes seen while indexing
+    published: dict[str, tuple] = field(default_factory=dict)  # uri -> last pushed diagnostics (comparable)
+    result_ids: dict[str, str] = field(default_factory=dict)  # uri -> last pull result id
+
+    def rel(self, path: Path) -> str | None:
+        """Vault-relative POSIX path of `path`, or None when it lies outside this vault."""
+        try:
+            rel = path.relative_to(self.root)
+        except ValueError:
+            return None
+        parts = rel.parts
+        if not parts or any(p.startswith(".") for p in parts[:-1]):
+            return None
+        return rel.as_posix()
+
+    def contains(self, path: Path) -> bool:
+        return self.rel(path) is not None

@@ -1,0 +1,178 @@
+"""Document sync and file events: the only handlers that change a vault (sync writers).
+
+didOpen/didChange/didClose/didSave keep litnotes' document store and re-parse that one note;
+watched-file events and file operations re-read what changed on disk (a Zotero re-import, a
+`git pull`), unless the editor has the note open (the editor's text wins).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from ..disk import CONFIG_NAME, load_settings, read_note
+from ..disk.libraries import is_library_candidate, library_changes
+from ..vault import Remove, SetFile, SetNote, SetProblems, SetSettings
+from .convert import canonical_uri, uri_to_path
+from .settings import merge_settings
+
+if TYPE_CHECKING:
+    from .server import LitnotesServer
+    from .session import Session
+
+__all__ = ["register", "reload_paths", "apply_settings"]
+
+log = logging.getLogger(__name__)
+SETTINGS_FILES = {CONFIG_NAME, ".obsidian/app.json", ".obsidian/templates.json"}
+
+
+def _locate(ls: LitnotesServer, uri: str, create: bool = False):
+    path = uri_to_path(uri)
+    if path is None:
+        return None, None
+    session = ls.session_for(path)
+    if session is None and create:
+        session = ls.lone_session(path)
+        from .indexing import start_indexing  # noqa: PLC0415
+
+        if session.index_wanted:
+            start_indexing(ls, session)
+    if session is None:
+        return None, None
+    return session, session.rel(path)
+
+
+def apply_settings(ls: LitnotesServer, session: Session) -> None:
+    base, file_problems = load_settings(session.root)
+    session.base_settings = base
+    merged, problems = merge_settings(base, ls.editor)
+    for message in problems:
+        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"litnotes: {message}"))
+    ls.apply(session, [SetSettings(merged), SetProblems(CONFIG_NAME, tuple(file_problems))])
+
+
+def reload_paths(ls: LitnotesServer, session: Session, rels: set[str]) -> None:
+    """Re-read files that changed on disk (not the ones open in the editor)."""
+    if not session.indexed and session.index_wanted:
+        session.pending_paths |= rels
+    open_rels = ls.open_uris(session)
+    changes: list = []
+    libraries: list[str] = []
+    for rel in sorted(rels):
+        path = session.root / rel
+        if rel in SETTINGS_FILES:
+            apply_settings(ls, session)
+            continue
+        if rel in open_rels:
+            continue
+        if not path.is_file():
+            changes.append(Remove(rel))
+            continue
+        if rel.lower().endswith(".md"):
+            text, problems = read_note(path, session.host.vault.settings.max_note_bytes)
+            changes.append(SetNote(rel, text) if text is not None else SetFile(rel))
+            changes.append(SetProblems(rel, problems))
+        else:
+            changes.append(SetFile(rel))
+            if is_library_candidate(rel):
+                libraries.append(rel)
+    if libraries:
+        changes += library_changes(session.root, libraries, (), [], session.libraries)
+    if changes:
+        ls.apply(session, changes)
+
+
+def _events_by_session(ls: LitnotesServer, uris: list[str]) -> dict:
+    grouped: dict = {}
+    for uri in uris:
+        path = uri_to_path(uri)
+        session = ls.session_for(path) if path is not None else None
+        rel = session.rel(path) if session is not None else None
+        if rel is not None:
+            grouped.setdefault(id(session), (session, set()))[1].add(rel)
+    return grouped
+
+
+def register(server: LitnotesServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: LitnotesServer, params: types.DidOpenTextDocumentParams) -> None:
+        """Sync writer: remember the text and re-parse this note."""
+        uri = canonical_uri(params.text_document.uri)
+        doc = ls.documents.open(uri, params.text_document.text, params.text_document.version)
+        session, rel = _locate(ls, uri, create=True)
+        if session is not None and rel is not None and rel.lower().endswith(".md"):
+            ls.apply(session, [SetNote(rel, doc.text)], uri)
+            ls.publisher.changed({uri}, None)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: LitnotesServer, params: types.DidChangeTextDocumentParams) -> None:
+        """Sync writer: apply the edits, re-parse this one note, re-diagnose what depends on it."""
+        uri = canonical_uri(params.text_document.uri)
+        doc = ls.documents.get(uri)
+        if doc is None:
+            log.warning("didChange for a document that was never opened: %s", uri)
+            return
+        for change in params.content_changes:
+            rng = getattr(change, "range", None)
+            if rng is None:
+                doc.apply(None, None, change.text, ls.client.encoding)
+            else:
+                doc.apply((rng.start.line, rng.start.character), (rng.end.line, rng.end.character), change.text,
+                          ls.client.encoding)
+        doc.version = params.text_document.version
+        session, rel = _locate(ls, uri)
+        if session is not None and rel is not None and rel.lower().endswith(".md"):
+            ls.apply(session, [SetNote(rel, doc.text)], uri)
+            ls.publisher.changed({uri}, None)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: LitnotesServer, params: types.DidCloseTextDocumentParams) -> None:
+        """Sync writer: forget the editor's text; the disk's version becomes the truth again."""
+        uri = canonical_uri(params.text_document.uri)
+        ls.documents.close(uri)
+        ls.publisher.clear(uri)
+        session, rel = _locate(ls, uri)
+        if session is not None and rel is not None:
+            reload_paths(ls, session, {rel})
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: LitnotesServer, params: types.DidSaveTextDocumentParams) -> None:
+        """Nothing to do: the text was already synced by didChange."""
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: LitnotesServer, params: types.DidChangeWatchedFilesParams) -> None:
+        """Sync writer: files changed outside the editor."""
+        for session, rels in _events_by_session(ls, [e.uri for e in params.changes]).values():
+            reload_paths(ls, session, rels)
+
+    file_filters = types.FileOperationRegistrationOptions(filters=[
+        types.FileOperationFilter(pattern=types.FileOperationPattern(glob="**/*"), scheme="file")])
+
+    @server.feature(types.WORKSPACE_DID_CREATE_FILES, file_filters)
+    def did_create_files(ls: LitnotesServer, params: types.CreateFilesParams) -> None:
+        for session, rels in _events_by_session(ls, [f.uri for f in params.files]).values():
+            reload_paths(ls, session, rels)
+
+    @server.feature(types.WORKSPACE_DID_DELETE_FILES, file_filters)
+    def did_delete_files(ls: LitnotesServer, params: types.DeleteFilesParams) -> None:
+        for session, rels in _events_by_session(ls, [f.uri for f in params.files]).values():
+            reload_paths(ls, session, rels)
+
+    @server.feature(types.WORKSPACE_DID_RENAME_FILES, file_filters)
+    def did_rename_files(ls: LitnotesServer, params: types.RenameFilesParams) -> None:
+        uris = [f.old_uri for f in params.files] + [f.new_uri for f in params.files]
+        for session, rels in _events_by_session(ls, uris).values():
+            reload_paths(ls, session, rels)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: LitnotesServer, params: types.DidChangeConfigurationParams) -> None:
+        """Settings changed in the editor: fetch them (or take them from the notification) and re-check."""
+        from .indexing import fetch_configuration  # noqa: PLC0415
+
+        settings = params.settings if params.settings not in (None, {}) else None
+        await fetch_configuration(ls, settings)
+        for session in ls.sessions:
+            apply_settings(ls, session)
