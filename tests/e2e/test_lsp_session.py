@@ -1,0 +1,126 @@
+"""Pull diagnostics, client settings, several workspace folders and a lone file, on the real server."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from conftest import DEMO, indexed, open_note, wait_for
+
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "litnotes", "serve", "--stdio"])
+
+
+def pull_capabilities() -> types.ClientCapabilities:
+    caps = client_capabilities("visual_studio_code")
+    caps.text_document.diagnostic = types.DiagnosticClientCapabilities(related_document_support=True)
+    caps.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    return caps
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def pull_client(lsp_client: LanguageClient, tmp_path: Path):
+    vault = tmp_path / "vault"
+    shutil.copytree(DEMO, vault)
+    lsp_client.vault = vault
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params) -> None:
+        return None
+
+    result = await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=pull_capabilities(), workspace_folders=[types.WorkspaceFolder(uri=vault.as_uri(), name="v")],
+        initialization_options={"debounceMs": 0}))
+    lsp_client.init_result = result
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_pull_diagnostics_with_result_ids(pull_client: LanguageClient) -> None:
+    assert pull_client.init_result.capabilities.diagnostic_provider is not None
+    await indexed(pull_client)
+    u = open_note(pull_client, "notes/Reading log.md")
+    report = await pull_client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=u)))
+    assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+    assert "link.bare-alias" in {d.code for d in report.items}
+    again = await pull_client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
+        text_document=types.TextDocumentIdentifier(uri=u), previous_result_id=report.result_id))
+    assert isinstance(again, types.RelatedUnchangedDocumentDiagnosticReport)
+    assert pull_client.diagnostics.get(u) is None  # nothing was pushed
+
+
+async def test_workspace_diagnostics_and_refresh(pull_client: LanguageClient) -> None:
+    await indexed(pull_client)
+    report = await pull_client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    names = {item.uri.rsplit("/", 1)[-1] for item in report.items}
+    assert {"Reading%20log.md", "My%20Library.bib"} <= names, names
+    target = open_note(pull_client, "Highlight Colour Codings.md")
+    open_note(pull_client, "notes/Reading log.md")
+    pull_client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=target, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text="# Nothing here\n")]))
+    await wait_for(lambda: pull_client.diagnostic_refresh_count > 0)
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def configured(lsp_client: LanguageClient, tmp_path: Path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for root, text in ((a, "[[Missing]]\n"), (b, "[[Other]]\n")):
+        root.mkdir()
+        (root / ".obsidian").mkdir()
+        (root / "note.md").write_text(text, encoding="utf-8")
+    lsp_client.roots = (a, b)
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params) -> None:
+        return None
+
+    lsp_client.messages_seen = []
+    lsp_client.set_configuration({"litnotes": {"severity": {"link.unresolved": "error"}, "debounceMs": "soon"}})
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("visual_studio_code"),
+        workspace_folders=[types.WorkspaceFolder(uri=a.as_uri(), name="a"), types.WorkspaceFolder(uri=b.as_uri(), name="b")],
+        initialization_options={"debounce-ms": 0}))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_settings_and_two_vaults(configured: LanguageClient) -> None:
+    a, b = configured.roots
+    await wait_for(lambda: sum(1 for v in configured.progress_reports.values()
+                               for r in v if isinstance(r, types.WorkDoneProgressEnd)) == 2)
+    ua = (a / "note.md").as_uri()
+    configured.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=ua, language_id="markdown", version=1, text="[[Missing]]\n")))
+    await wait_for(lambda: [d.severity for d in configured.diagnostics.get(ua, [])] == [types.DiagnosticSeverity.Error])
+    # The invalid debounceMs was reported to the user, and the server kept working with the default.
+    assert any("debounce-ms" in m.message for m in configured.messages)
+    (b / "Other.md").write_text("# exists\n", encoding="utf-8")
+    ub = (b / "note.md").as_uri()
+    configured.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=ub, language_id="markdown", version=1, text="[[Other]] [[note]]\n")))
+    configured.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=(b / "Other.md").as_uri(), type=types.FileChangeType.Created)]))
+    await wait_for(lambda: ub in configured.diagnostics and len(configured.diagnostics[ub]) == 0)
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def folderless(lsp_client: LanguageClient, tmp_path: Path):
+    vault = tmp_path / "vault"
+    shutil.copytree(DEMO, vault)
+    lsp_client.vault = vault
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("neovim"), initialization_options={"debounce-ms": 0}))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_lone_file_finds_its_vault(folderless: LanguageClient) -> None:
+    u = open_note(folderless, "notes/Reading log.md")
+    await wait_for(lambda: "link.bare-alias" in {d.code for d in folderless.diagnostics.get(u, [])})
+    await indexed(folderless)
+    await wait_for(lambda: "block-ref.unresolved" in {d.code for d in folderless.diagnostics.get(u, [])})
