@@ -15,7 +15,7 @@ from lsprotocol import types
 
 from ..disk import CONFIG_NAME, load_settings, read_note
 from ..disk.libraries import is_library_candidate, library_changes
-from ..vault import Remove, SetFile, SetNote, SetProblems, SetSettings
+from ..vault import Remove, SetFile, SetLibrary, SetNote, SetProblems, SetSettings
 from .convert import canonical_uri, uri_to_path
 from .settings import merge_settings
 
@@ -80,7 +80,12 @@ def reload_paths(ls: LitnotesServer, session: Session, rels: set[str]) -> None:
             if is_library_candidate(rel):
                 libraries.append(rel)
     if libraries:
-        changes += library_changes(session.root, libraries, (), [], session.libraries)
+        found = library_changes(session.root, libraries, (), [], session.libraries)
+        still = {c.path for c in found if isinstance(c, SetLibrary)}
+        for rel in libraries:
+            if rel in session.host.vault.libraries and rel not in still:
+                changes += [Remove(rel), SetFile(rel)]  # no longer a library (or unreadable): drop its keys
+        changes += found
     if changes:
         ls.apply(session, changes)
 
