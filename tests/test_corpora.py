@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPORA, require_shared
+from shared_paths import CORPORA, require_shared
 from litnotes.disk import load_vault
 from litnotes.features import check_vault
 from litnotes.syntax import LineIndex

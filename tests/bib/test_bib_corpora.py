@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CORPORA, require_shared
+from shared_paths import CORPORA, require_shared
 
 from litnotes.bib import Bibliography, parse_bibliography
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from conftest import UNICODE_NOTE, columns, indexed, open_note, wait_for
+from lsp_support import UNICODE_NOTE, columns, indexed, open_note, wait_for
 
 
 async def test_initialize_negotiates_the_encoding(client: LanguageClient) -> None:

@@ -10,7 +10,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from conftest import DEMO, indexed, open_note, wait_for
+from lsp_support import DEMO, indexed, open_note, wait_for
 
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "litnotes", "serve", "--stdio"])
 
