@@ -22,6 +22,7 @@ class ClientInfo:
     completion_resolve: bool = False
     snippets: bool = False
     markdown_hover: bool = True
+    markdown_completion: bool = True
 
     @classmethod
     def from_capabilities(cls, caps: types.ClientCapabilities, encoding: str) -> ClientInfo:
@@ -46,4 +47,5 @@ class ClientInfo:
             completion_resolve=resolve,
             snippets=bool(item and item.snippet_support),
             markdown_hover=not hover or not hover.content_format or types.MarkupKind.Markdown in hover.content_format,
+            markdown_completion=bool(item and item.documentation_format and types.MarkupKind.Markdown in item.documentation_format),
         )

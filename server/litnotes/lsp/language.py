@@ -37,6 +37,15 @@ def _where(ls: LitnotesServer, uri: str, position: types.Position):
     return session, rel, doc, offset_of(doc.index, position, ls.client.encoding)
 
 
+def _documentation(ls: LitnotesServer, text: str | None):
+    """Markdown when the client renders it in completion items, else the plain text."""
+    if not text:
+        return None
+    if ls.client.markdown_completion:
+        return types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+    return text
+
+
 def register(server: LitnotesServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_COMPLETION,
                     types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=True))
@@ -60,7 +69,7 @@ def register(server: LitnotesServer) -> None:
                 label=c.label,
                 kind=_KINDS.get(c.kind, types.CompletionItemKind.Text),
                 detail=c.detail or None,
-                documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=documentation) if documentation else None,
+                documentation=_documentation(ls, documentation),
                 sort_text=c.sort_text or f"{i:05d}",
                 filter_text=c.filter_text or None,
                 text_edit=types.TextEdit(range=to_range(doc.index, c.start, c.end, ls.client.encoding), new_text=c.new_text),
@@ -82,7 +91,7 @@ def register(server: LitnotesServer) -> None:
 
             text = resolve_completion(session.host.vault, pairs)
             if text:
-                item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+                item.documentation = _documentation(ls, text)
         return item
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
