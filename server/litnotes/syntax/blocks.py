@@ -322,17 +322,44 @@ def _quote(lines: list[Line], i: int, depth: int, blocks: list[Block]) -> int:
             break
         i += 1
     block = Block("quote", lines[start:i])
-    title = _CALLOUT.match(inner[0].text) if inner else None
+    title = _CALLOUT.match(inner[0].text) if inner and inner[0].text.startswith("[!") else None
     if title is not None and title.group(1).strip():
         kind = re.sub(r"\s+", "-", title.group(1).split("|", 1)[0].strip().lower())
         title_text = inner[0].text[title.end() :].strip()
         block.kind = "callout"
         block.callout = (kind, title_text, title.group(2), inner[0])
-        block.children = [Block("paragraph", [inner[0]])] + parse_blocks(inner[1:], depth + 1)
+        body = _plain_paragraphs(inner[1:])
+        block.children = [Block("paragraph", [inner[0]])] + (body if body is not None else parse_blocks(inner[1:], depth + 1))
     else:
         block.children = parse_blocks(inner, depth + 1)
     blocks.append(block)
     return i
+
+
+_PLAIN_START = re.compile(r"[ ]{0,3}[^\s>#`~$<|*+\-_=\d\[!]")
+
+
+def _plain_paragraphs(lines: list[Line]) -> list[Block] | None:
+    """Blocks of a body made only of plain text lines (the usual highlight quote), or None.
+
+    A shortcut for the common case: every non-blank line starts like ordinary prose, so the lines
+    group into paragraphs at blank lines and nothing can nest. Anything else goes to `parse_blocks`.
+    """
+    blocks: list[Block] = []
+    current: list[Line] = []
+    for line in lines:
+        text = line.text
+        if not text.strip():
+            if current:
+                blocks.append(Block("paragraph", current))
+                current = []
+            continue
+        if _PLAIN_START.match(text) is None or "|" in text:
+            return None
+        current.append(line)
+    if current:
+        blocks.append(Block("paragraph", current))
+    return blocks
 
 
 def _list(lines: list[Line], i: int, depth: int, blocks: list[Block]) -> int:

@@ -26,9 +26,18 @@ _EMBED = re.compile(r"!\[\[([^\]|#]+)")
 _TAGS = re.compile(r"<[^>]+>")
 
 
+_PARAMS = {name: re.compile(rf"[?&]{name}=([^&#]*)") for name in ("page", "annotation")}
+_TRAILING_ID = re.compile(r"\s*\^[A-Za-z0-9-]+$")
+_ATTACHMENT = re.compile(r"/items/([A-Za-z0-9]+)")
+_NAMED_COLOUR = re.compile(r"background(?:-color)?\s*:\s*([A-Za-z]+)")
+
+
 def _param(url: str, name: str) -> str:
-    m = re.search(rf"[?&]{name}=([^&#]*)", url)
-    return unquote_plus(m.group(1)) if m else ""
+    m = _PARAMS[name].search(url)
+    if m is None:
+        return ""
+    value = m.group(1)
+    return unquote_plus(value) if "%" in value or "+" in value else value
 
 
 def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problems: list[Problem]) -> list[Highlight]:
@@ -41,14 +50,16 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
             continue
         color_m = _COLOR.search(title) or _HLTR.search(title)
         label_m = _MARK.search(title)
-        label = _TAGS.sub("", label_m.group(1)).strip() if label_m else ""
+        label = label_m.group(1).strip() if label_m else ""
+        if "<" in label:
+            label = _TAGS.sub("", label).strip()
         url = link.group(2) if link else ""
         page = _param(url, "page")
         if not page and link:
             page_m = _PAGE_TEXT.search(link.group(1))
             page = page_m.group(1) if page_m else ""
         annotation = _param(url, "annotation")
-        attachment_m = re.search(r"/items/([A-Za-z0-9]+)", url)
+        attachment_m = _ATTACHMENT.search(url)
         quote_parts, comment_parts, image = [], [], ""
         for line in _body_lines(block):
             stripped = line.strip()
@@ -61,7 +72,10 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
                 continue
             if stripped:
                 quote_parts.append(stripped)
-        quote = re.sub(r"\s*\^[A-Za-z0-9-]+$", "", " ".join(quote_parts)).strip().strip("“”\"").strip()
+        quote = " ".join(quote_parts)
+        if "^" in quote:
+            quote = _TRAILING_ID.sub("", quote)
+        quote = quote.strip().strip("“”\"").strip()
         assigned = by_block.get((block.start, block.end))
         title_id = title_ids.get(block.start)
         compare = title_id[0] if title_id else (assigned.id if assigned else None)
@@ -90,7 +104,7 @@ def read_item_highlights(items: list[Block], block_ids: list[BlockId], problems:
             continue
         url = link.group(2)
         mark = _MARK.search(text)
-        color_m = _COLOR.search(text) or _HLTR.search(text) or re.search(r"background(?:-color)?\s*:\s*([A-Za-z]+)", text)
+        color_m = _COLOR.search(text) or _HLTR.search(text) or _NAMED_COLOUR.search(text)
         inner = _TAGS.sub("", mark.group(1)).strip() if mark else ""
         embed = _EMBED.search(text)
         page = _param(url, "page") or (_PAGE_TEXT.search(link.group(1)).group(1) if _PAGE_TEXT.search(link.group(1)) else "")
@@ -101,7 +115,7 @@ def read_item_highlights(items: list[Block], block_ids: list[BlockId], problems:
                 "highlight.annotation-mismatch", assigned.start, assigned.end,
                 f"block id `^{assigned.id}` differs from the annotation key {annotation} in this highlight's Zotero link; "
                 "a copy-paste slip? links to this highlight will not match Zotero"))
-        attachment_m = re.search(r"/items/([A-Za-z0-9]+)", url)
+        attachment_m = _ATTACHMENT.search(url)
         result.append(Highlight(
             item.start, item.end, assigned.id if assigned else None, color_m.group(1) if color_m else "", "",
             page, annotation, attachment_m.group(1) if attachment_m else "", url, inner.strip("“”\""), "",
