@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO := fixtures/demo-vault
 
-.PHONY: run test check-python clean
+.PHONY: run test bench check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "litnotes needs Python >= 3.10 (found " + sys.version.split()[0] + ")")'
@@ -27,6 +27,12 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
+
+# Benchmarks on generated vaults (1k and 10k notes; BENCH_SIZES="1000 10000 100000" for the big one).
+BENCH_SIZES ?= 1000 10000
+bench: $(VENV)/.installed-run
+	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES)
+	$(BIN)/python bench/bib_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,206 @@
+"""`make bench`: drive the real `litnotes serve` over stdio on generated vaults and report latencies.
+
+For each vault size: spawn → ready (a `workspace/symbol` query finds a heading in a note that was
+never opened; if the server offers no workspace symbols, the end of its indexing progress),
+`didChange` → `publishDiagnostics` on a literature note (debounce 0), completion at `[[`,
+`[[note#^` and `[@`, hover on an embed, references of a note cited ~500 times, RSS at ready and
+after 1,000 edits, and `litnotes check` wall time. Results go to bench/out/results.json and a
+Markdown table on stdout.
+
+    python bench/run.py --sizes 1000 10000 [--reps 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402
+from rpc import LspProcess  # noqa: E402
+
+BENCH = Path(__file__).resolve().parent
+VAULTS = BENCH / "vaults"
+OUT = BENCH / "out"
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def ms(values: list[float]) -> dict:
+    return {"p50": round(pct(values, 0.5), 2), "p95": round(pct(values, 0.95), 2), "n": len(values)}
+
+
+def vault_for(size: int) -> Path:
+    path = VAULTS / f"v{size}"
+    stamp = path / ".generated"
+    if not stamp.exists():
+        print(f"generating a {size}-note vault in {path} …", file=sys.stderr)
+        generate(size, path)
+        stamp.write_text("ok")
+    return path
+
+
+def start(vault: Path) -> tuple[LspProcess, dict]:
+    proc = LspProcess([sys.executable, "-m", "litnotes", "serve", "--stdio"], env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    _, init = proc.request("initialize", {
+        "processId": os.getpid(), "rootUri": vault.as_uri(),
+        "workspaceFolders": [{"uri": vault.as_uri(), "name": vault.name}],
+        "capabilities": {"general": {"positionEncodings": ["utf-16"]}, "window": {"workDoneProgress": True},
+                         "textDocument": {"publishDiagnostics": {"relatedInformation": True}},
+                         "workspace": {"configuration": False}},
+        "initializationOptions": {"debounce-ms": 0},
+    })
+    proc.notify("initialized", {})
+    return proc, init["capabilities"]
+
+
+def wait_ready(proc: LspProcess, caps: dict, size: int) -> float:
+    n_lit = max(1, size * 3 // 10)
+    probe = f"Topic {size - n_lit - 1}"
+    if caps.get("workspaceSymbolProvider"):
+        while True:
+            _, result = proc.request("workspace/symbol", {"query": probe})
+            if any(s.get("name") == probe for s in result or []):
+                return time.perf_counter() - proc.spawned
+            time.sleep(0.02)
+    proc.wait_notification(lambda m: m.get("method") == "$/progress" and m["params"]["value"].get("kind") == "end",
+                           timeout=600)
+    return time.perf_counter() - proc.spawned
+
+
+def open_doc(proc: LspProcess, path: Path, text: str | None = None) -> tuple[str, str]:
+    text = path.read_text(encoding="utf-8") if text is None else text
+    uri = path.as_uri()
+    proc.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+    return uri, text
+
+
+def bench_size(size: int, reps: int) -> dict:
+    vault = vault_for(size)
+    result: dict = {"notes": size, "mb": round(sum(p.stat().st_size for p in vault.rglob("*.md")) / 1e6, 1)}
+    proc, caps = start(vault)
+    result["ready_cold_s"] = round(wait_ready(proc, caps, size), 2)
+    result["ready_how"] = "workspace/symbol" if caps.get("workspaceSymbolProvider") else "$/progress end"
+    result["rss_ready_mb"] = round(proc.rss_mb(), 1)
+
+    # didChange -> publishDiagnostics on a literature note: toggle a broken link at its end.
+    lit = sorted((vault / "lit").rglob("*-literature-note.md"))[0]
+    uri, text = open_doc(proc, lit)
+    proc.wait_notification(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri)
+    lines = text.count("\n")
+    latencies = []
+    for i in range(reps):
+        version = i + 2
+        insert = i % 2 == 0
+        change = ({"range": {"start": {"line": lines, "character": 0}, "end": {"line": lines, "character": 0}},
+                   "text": "[[Missing for bench]]"} if insert else
+                  {"range": {"start": {"line": lines, "character": 0}, "end": {"line": lines, "character": 21}}, "text": ""})
+        sent = proc.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                                                      "contentChanges": [change]})
+        at, _ = proc.wait_notification(lambda m, v=version: m.get("method") == "textDocument/publishDiagnostics"
+                                       and m["params"]["uri"] == uri and m["params"].get("version") == v)
+        latencies.append(at - sent)
+    result["didchange_publish_ms"] = ms(latencies)
+    result["note_kb"] = round(len(text.encode()) / 1000, 1)
+
+    # Completion and hover in a scratch note.
+    scratch = vault / "notes" / "Bench scratch.md"
+    scratch.write_text("", encoding="utf-8")
+    s_uri, _ = open_doc(proc, scratch, "")
+    ids = [line.rsplit("^", 1)[1] for line in (vault / "lit/hot/hot0000.md").read_text(encoding="utf-8").splitlines()
+           if line.startswith(">[!quote]")]
+    cases = {"completion [[": "x [[", "completion [[note#^": "x [[hot0000#^", "completion [@": "x [@sm"}
+    version = 1
+    for name, typed in cases.items():
+        version += 1
+        proc.notify("textDocument/didChange", {"textDocument": {"uri": s_uri, "version": version},
+                                               "contentChanges": [{"text": typed}]})
+        times = []
+        count = 0
+        for _ in range(reps):
+            took, answer = proc.request("textDocument/completion", {"textDocument": {"uri": s_uri},
+                                                                     "position": {"line": 0, "character": len(typed)}})
+            times.append(took)
+            count = len((answer or {}).get("items", []) if isinstance(answer, dict) else answer or [])
+        result[name] = {**ms(times), "items": count}
+    version += 1
+    embed = f"![[hot0000#^{ids[0]}]] [@hot0000]"
+    proc.notify("textDocument/didChange", {"textDocument": {"uri": s_uri, "version": version}, "contentChanges": [{"text": embed}]})
+    times = [proc.request("textDocument/hover", {"textDocument": {"uri": s_uri}, "position": {"line": 0, "character": 5}})[0]
+             for _ in range(reps)]
+    result["hover embed"] = ms(times)
+    if caps.get("definitionProvider"):
+        times = [proc.request("textDocument/definition", {"textDocument": {"uri": s_uri},
+                                                           "position": {"line": 0, "character": 5}})[0] for _ in range(reps)]
+        result["definition"] = ms(times)
+    if caps.get("referencesProvider"):
+        pos = {"line": 0, "character": len(embed) - 3}
+        times, found = [], 0
+        for _ in range(max(5, reps // 5)):
+            took, refs = proc.request("textDocument/references", {"textDocument": {"uri": s_uri}, "position": pos,
+                                                                   "context": {"includeDeclaration": False}})
+            times.append(took)
+            found = len(refs or [])
+        result["references (cited ~500x)"] = {**ms(times), "found": found}
+
+    # Memory after 1,000 edits.
+    before = proc.rss_mb()
+    for i in range(1000):
+        version += 1
+        proc.notify("textDocument/didChange", {"textDocument": {"uri": s_uri, "version": version},
+                                               "contentChanges": [{"text": f"{embed} edit {i} [[Topic {i}]]"}]})
+    proc.request("textDocument/hover", {"textDocument": {"uri": s_uri}, "position": {"line": 0, "character": 5}})
+    after = proc.rss_mb()
+    result["rss_after_1000_edits_mb"] = round(after, 1)
+    result["rss_growth_pct"] = round(100 * (after - before) / before, 1)
+    proc.close()
+    scratch.unlink()
+
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "litnotes", "check", str(vault)], capture_output=True, check=False)
+    result["check_s"] = round(time.perf_counter() - started, 2)
+    return result
+
+
+def table(results: list[dict]) -> str:
+    rows = ["| measure | " + " | ".join(f"{r['notes']:,} notes ({r['mb']} MB)" for r in results) + " |",
+            "|---|" + "---|" * len(results)]
+
+    def row(name, fn):
+        rows.append(f"| {name} | " + " | ".join(fn(r) for r in results) + " |")
+
+    row("spawn → ready, cold", lambda r: f"{r['ready_cold_s']} s ({r['ready_how']})")
+    row("didChange → diagnostics (p50 / p95)", lambda r: f"{r['didchange_publish_ms']['p50']} / {r['didchange_publish_ms']['p95']} ms ({r['note_kb']} KB note)")
+    for name in ("completion [[", "completion [[note#^", "completion [@", "hover embed", "definition", "references (cited ~500x)"):
+        row(f"{name} (p50 / p95)", lambda r, n=name: f"{r[n]['p50']} / {r[n]['p95']} ms" if n in r else "n/a")
+    row("RSS at ready", lambda r: f"{r['rss_ready_mb']} MB")
+    row("RSS growth after 1,000 edits", lambda r: f"{r['rss_growth_pct']} %")
+    row("`litnotes check`", lambda r: f"{r['check_s']} s")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--reps", type=int, default=50)
+    args = parser.parse_args()
+    results = [bench_size(size, args.reps) for size in args.sizes]
+    OUT.mkdir(exist_ok=True)
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    (OUT / "results.json").write_text(json.dumps({"machine": machine, "results": results}, indent=1), encoding="utf-8")
+    print(f"Machine: {machine}\n")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
