@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..bib import render_card
 from ..vault import Vault, stem
 
-__all__ = ["citation_card", "literature_notes"]
+__all__ = ["citation_card", "literature_notes", "note_title"]
 
 
 def literature_notes(vault: Vault, key: str) -> list[str]:
@@ -18,7 +18,11 @@ def literature_notes(vault: Vault, key: str) -> list[str]:
 
 
 def _note_title(vault: Vault, path: str) -> str:
-    note = vault.note(path)
+    return note_title(path, vault.note(path))
+
+
+def note_title(path: str, note) -> str:
+    """A note's title: its `**Title**:` metadata line, else a `title` property, else its file name."""
     if note is not None:
         for label, value in note.metadata:
             if label == "title" and value:

@@ -25,7 +25,7 @@ from urllib.parse import quote as url_quote
 from ..syntax import BlockId, Heading, Highlight, Link, NoteSyntax, parse_note
 from ..vault import Vault, VaultSettings, basename, stem
 from ..vault.resolver import find_block, find_heading
-from .cards import citation_card, literature_notes
+from .cards import citation_card, literature_notes, note_title
 from .diagnostics.emit import Emitter
 from .diagnostics.links import check_links
 from .types import HoverResult
@@ -165,18 +165,8 @@ def _lines(text: str, limit: int) -> str:
     return shown + ("\n\n…" if len(lines) > limit else "")
 
 
-def _title(target: str, note: NoteSyntax) -> str:
-    for label, value in note.metadata:
-        if label == "title" and value:
-            return value
-    for key, value in note.frontmatter.properties if note.frontmatter else ():
-        if key.lower() == "title" and value:
-            return value
-    return stem(target)
-
-
 def _note(target: str, target_text: str | None, target_note: NoteSyntax) -> str:
-    parts = [f"**{_title(target, target_note)}** · `{target}`"]
+    parts = [f"**{note_title(target, target_note)}** · `{target}`"]
     if target_note.aliases:
         parts.append("Aliases: " + ", ".join(f"`{a}`" for a in target_note.aliases))
     if target_text is not None:
@@ -218,7 +208,7 @@ def _paper(vault: Vault, target: str, target_note: NoteSyntax) -> str:
         if card:
             return card
     fields = dict(target_note.metadata)
-    lines = [f"*{_title(target, target_note)}*"]
+    lines = [f"*{note_title(target, target_note)}*"]
     if fields.get("authors"):
         lines.append(fields["authors"])
     keys = sorted({d.key for d in target_note.citekey_defs})

@@ -8,7 +8,6 @@ watched-file events and file operations re-read what changed on disk (a Zotero r
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ...syntax import NoteSyntax
-from ...vault import Vault, stem
+from ...vault import Vault
 from ..types import Related
 from .emit import Emitter
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 
 from ...syntax import Link, NoteSyntax
-from ...vault import Vault, basename, name_key, stem
+from ...vault import Vault, basename, name_key
 from ..linktext import markdown_link_to, wikilink_to
 from ..types import Related
 from .emit import Emitter
