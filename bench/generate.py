@@ -79,7 +79,7 @@ def ordinary_note(rng: random.Random, i: int, lits: list[tuple[str, str, list[st
         elif kind == 4:
             out.append(f"| paper | note |\n|---|---|\n| [[{stem}\\|{key}]] | {words(rng, 4)} |\n")
         elif kind == 5:
-            out.append(f"```\n[[not a link]] [@not-a-cite] ^notanid\n```\n")
+            out.append("```\n[[not a link]] [@not-a-cite] ^notanid\n```\n")
         elif kind == 6:
             out.append(f"Broken: [[{stem}#^{zkey(rng).lower()}]] and [[Missing {i}]].\n")
         elif kind == 7:
@@ -87,7 +87,7 @@ def ordinary_note(rng: random.Random, i: int, lits: list[tuple[str, str, list[st
         else:
             out.append(f"- point {words(rng, 8)} ^p{i}x{section}\n- [[{rng.choice(notes)}]]\n")
         if rng.random() < 0.3:
-            out.append(f"Cited again: [@hot0000].\n")
+            out.append("Cited again: [@hot0000].\n")
     return "".join(out)
 
 

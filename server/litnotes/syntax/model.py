@@ -17,8 +17,18 @@ __all__ = [
 ]
 
 
+class _Record:
+    """Base of every record: pickles as (class, field values), which loads far faster than the
+    dataclass default (a Python-level `__setstate__` per object) for worker processes and caches."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return (type(self), tuple(getattr(self, name) for name in self.__slots__))
+
+
 @dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(_Record):
     """Something wrong inside one note that needs no other note to be judged."""
 
     code: str
@@ -29,7 +39,7 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
-class Frontmatter:
+class Frontmatter(_Record):
     """The YAML block located by Obsidian's rule F-1 and what Obsidian reads from it."""
 
     start: int  # offset of the opening ---
@@ -43,7 +53,7 @@ class Frontmatter:
 
 
 @dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(_Record):
     level: int
     text: str  # raw inline Markdown, trimmed, closing #s removed (H-1)
     start: int  # start of the heading line
@@ -54,7 +64,7 @@ class Heading:
 
 
 @dataclass(frozen=True, slots=True)
-class BlockId:
+class BlockId(_Record):
     id: str  # as written
     start: int  # range of "^id"
     end: int
@@ -68,7 +78,7 @@ class BlockId:
 
 
 @dataclass(frozen=True, slots=True)
-class Link:
+class Link(_Record):
     """An outgoing link: wikilink, embed, Markdown link or front-matter link."""
 
     kind: str  # "wikilink" | "markdown" | "frontmatter"
@@ -89,7 +99,7 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
-class Citation:
+class Citation(_Record):
     """A Pandoc citation `@key` (bracketed `[@key, p. 3]` or in-text `@key`)."""
 
     key: str
@@ -102,14 +112,14 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
-class Tag:
+class Tag(_Record):
     name: str  # without "#"
     start: int
     end: int
 
 
 @dataclass(frozen=True, slots=True)
-class Callout:
+class Callout(_Record):
     type: str  # lower-cased, inner whitespace -> "-" (C-2)
     title: str
     fold: str  # "", "+" or "-"
@@ -121,7 +131,7 @@ class Callout:
 
 
 @dataclass(frozen=True, slots=True)
-class Highlight:
+class Highlight(_Record):
     """A Zotero Integration annotation callout (spec Z-2 … Z-6)."""
 
     start: int
@@ -139,7 +149,7 @@ class Highlight:
 
 
 @dataclass(frozen=True, slots=True)
-class CiteKeyDef:
+class CiteKeyDef(_Record):
     key: str
     source: str  # "alias" | "property" | "metadata"
     start: int
@@ -158,7 +168,7 @@ class ParseOptions:
 
 
 @dataclass(frozen=True, slots=True)
-class NoteSyntax:
+class NoteSyntax(_Record):
     """Everything litnotes knows about one note's text; never refers to other notes."""
 
     length: int
