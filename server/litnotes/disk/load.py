@@ -7,6 +7,7 @@ compact records), on all cores the machine has; small vaults are parsed in-proce
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import os
 import time
@@ -17,11 +18,12 @@ from typing import Callable
 
 from ..syntax import ParseOptions, parse_note
 from ..vault import Change, SetFile, SetNote, SetProblems, VaultHost, VaultSettings
+from .cache import IndexCache
 from .config import CONFIG_NAME, load_settings
 from .libraries import LibraryCache, is_library_candidate, library_changes
 from .scan import ScanResult, read_note, scan_vault
 
-__all__ = ["load_vault", "LoadStats", "POOL_THRESHOLD"]
+__all__ = ["load_vault", "LoadStats", "POOL_THRESHOLD", "save_index"]
 
 log = logging.getLogger(__name__)
 POOL_THRESHOLD = 1500  # below this many notes a process pool costs more than it saves
@@ -34,6 +36,15 @@ class LoadStats:
     skipped: list[tuple[str, str]]
     seconds: float
     workers: int
+    parsed: int = 0  # notes parsed now; the others came from the persistent index
+    index: IndexCache | None = None  # call `save_index(stats)` to write it (e.g. in the background)
+    entries: dict | None = None
+
+
+def save_index(stats: LoadStats) -> None:
+    """Write the persistent index of a finished load (the records it parsed or reused)."""
+    if stats.index is not None and stats.entries is not None:
+        stats.index.save(stats.entries)
 
 
 def _read_and_parse(batch: list[tuple[str, str]], max_bytes: int, options: ParseOptions):
@@ -45,42 +56,68 @@ def _read_and_parse(batch: list[tuple[str, str]], max_bytes: int, options: Parse
     return out
 
 
-def _parsed(root: Path, scan: ScanResult, settings: VaultSettings, workers: int, progress, mp_context):
-    items = [(str(root / rel), rel) for rel in scan.notes]
-    total = len(items)
-    pooled = workers > 1 and total >= POOL_THRESHOLD
-    size = max(20, min(200, total // (workers * 8) or 1)) if pooled else 500
-    batches = [items[i : i + size] for i in range(0, total, size)]
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def _parsed(root: Path, scan: ScanResult, settings: VaultSettings, workers: int, progress, mp_context,
+            index: IndexCache | None):
+    """(rel, syntax, problems) for every note, reusing the persistent index where a note is unchanged."""
+    results: list = []
+    stamps: dict[str, tuple[int, int] | None] = {}
+    items = []
+    for rel in scan.notes:
+        stamp = stamps[rel] = _stamp(root / rel) if index is not None else None
+        hit = index.lookup(rel, stamp) if index is not None and stamp is not None else None
+        if hit is not None:
+            results.append((rel, hit[0], hit[1]))
+        else:
+            items.append((str(root / rel), rel))
+    results += _parse_items(items, settings, workers, progress, mp_context, len(results))
+    return results, stamps, len(items)
+
+
+def _parse_items(items, settings: VaultSettings, workers: int, progress, mp_context, done_before: int):
+    total = len(items) + done_before
+    pooled = workers > 1 and len(items) >= POOL_THRESHOLD
+    size = max(20, min(200, len(items) // (workers * 8) or 1)) if pooled else 500
+    batches = [items[i : i + size] for i in range(0, len(items), size)]
     results: list = []
     if not pooled:
         for batch in batches:
             results.extend(_read_and_parse(batch, settings.max_note_bytes, settings.parse_options))
             if progress:
-                progress(len(results), total)
+                progress(done_before + len(results), total)
         return results
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp_context) as pool:
         for part in pool.map(_read_and_parse, batches, [settings.max_note_bytes] * len(batches),
                              [settings.parse_options] * len(batches)):
             results.extend(part)
             if progress:
-                progress(len(results), total)
+                progress(done_before + len(results), total)
     return results
 
 
 def load_vault(root: Path, workers: int | None = None, libraries: LibraryCache | None = None, *,
                progress: Callable[[int, int], None] | None = None, mp_context=None,
-               adjust_settings: Callable[[VaultSettings], VaultSettings] | None = None) -> tuple[VaultHost, LoadStats]:
+               adjust_settings: Callable[[VaultSettings], VaultSettings] | None = None,
+               use_index: bool = False) -> tuple[VaultHost, LoadStats]:
     """Index the vault at `root` from scratch.
 
     `progress(done, total)` is called as notes are parsed; `mp_context` chooses how worker processes
     start (a threaded caller such as the language server must not fork); `adjust_settings` merges
-    the editor's settings over the vault's files."""
+    the editor's settings over the vault's files; `use_index` reuses the persistent index for
+    unchanged notes (and returns what `save_index` writes)."""
     started = time.perf_counter()
     root = Path(root)
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, workers, started, libraries or LibraryCache(), progress, mp_context, adjust_settings)
+        return _load(root, workers, started, libraries or LibraryCache(), progress, mp_context, adjust_settings, use_index)
     finally:
         gc.freeze()  # the loaded index is long-lived: keep it out of future collections
         if enabled:
@@ -88,18 +125,26 @@ def load_vault(root: Path, workers: int | None = None, libraries: LibraryCache |
 
 
 def _load(root: Path, workers: int | None, started: float, libraries: LibraryCache, progress, mp_context,
-          adjust_settings) -> tuple[VaultHost, LoadStats]:
+          adjust_settings, use_index: bool) -> tuple[VaultHost, LoadStats]:
     settings, config_problems = load_settings(root)
     if adjust_settings is not None:
         settings = adjust_settings(settings)
     scan = scan_vault(root)
+    index = None
+    if use_index:
+        options = json.dumps([sorted(settings.citekey_properties), settings.max_note_bytes])
+        index = IndexCache(root, options)
+        index.load()
     for path, reason in scan.skipped:
         log.info("skipped %s: %s", path, reason)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     host = VaultHost(settings)
     changes: list[Change] = [SetFile(p) for p in scan.files]
     named: list[tuple[str, str]] = []  # (note, value of its `bibliography:` property)
-    for rel, syntax, problems in _parsed(root, scan, settings, workers, progress, mp_context):
+    parsed_notes, stamps, parsed = _parsed(root, scan, settings, workers, progress, mp_context, index)
+    entries = {rel: (stamps[rel], syntax, problems) for rel, syntax, problems in parsed_notes
+               if stamps.get(rel) is not None} if index is not None else None
+    for rel, syntax, problems in parsed_notes:
         if syntax is not None:
             changes.append(SetNote(rel, syntax=syntax))
             if syntax.frontmatter is not None:
@@ -113,5 +158,6 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
     changes += library_changes(root, [p for p in scan.files if is_library_candidate(p)], settings.bibliography,
                                named, libraries)
     host.apply(changes)
-    used = workers if len(scan.notes) >= POOL_THRESHOLD else 1
-    return host, LoadStats(len(scan.notes), len(scan.files), scan.skipped, time.perf_counter() - started, used)
+    used = workers if parsed >= POOL_THRESHOLD else 1
+    return host, LoadStats(len(scan.notes), len(scan.files), scan.skipped, time.perf_counter() - started, used,
+                           parsed, index, entries)

@@ -33,12 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-file", help="write the server log to this file")
     parser.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
     parser.add_argument("--workers", type=int, help="processes used to index a large vault (default: all cores)")
+    parser.add_argument("--no-index", action="store_true", help="do not read or write the persistent index")
     args = parser.parse_args(argv)
     handler = logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler(sys.stderr)
     logging.basicConfig(level=args.log_level, handlers=[handler], format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("pygls").setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))  # no note text in logs
     server = build_server()
     server.workers = args.workers
+    server.use_index = not args.no_index
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from ..disk import load_vault
+from ..disk import load_vault, save_index
 from ..vault import SetNote, VaultHost
 from .convert import uri_to_path
 from .session import Session
@@ -102,16 +102,20 @@ async def _index(ls: LitnotesServer, session: Session) -> None:
 
     try:
         host, stats = await asyncio.to_thread(load_vault, session.root, ls.workers, session.libraries,
-                                              progress=progress, mp_context=_mp_context(), adjust_settings=adjust)
+                                              progress=progress, mp_context=_mp_context(), adjust_settings=adjust,
+                                              use_index=ls.use_index)
     except Exception:  # noqa: BLE001 - a failed index leaves the open notes working
         log.exception("indexing %s failed", session.root)
         host, stats = None, None
     if host is not None:
         _swap(ls, session, host)
-        log.info("indexed %s: %d notes in %.2f s", session.root, stats.notes, stats.seconds)
+        log.info("indexed %s: %d notes in %.2f s (%d parsed, the rest from the persistent index)",
+                 session.root, stats.notes, stats.seconds, stats.parsed)
     if token is not None:
         message = f"{stats.notes} notes in {stats.seconds:.1f} s" if stats else "failed (see the log)"
         ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
+    if stats is not None and stats.parsed:
+        await asyncio.to_thread(save_index, stats)
 
 
 def _swap(ls: LitnotesServer, session: Session, host: VaultHost) -> None:

@@ -69,6 +69,7 @@ class LitnotesServer(LanguageServer):
         self.client = ClientInfo()
         self.editor = EditorSettings()
         self.workers: int | None = None
+        self.use_index = True  # reuse the persistent index (`litnotes serve --no-index` turns it off)
         from .diagnostics import Publisher  # noqa: PLC0415 - the publisher needs the server type
 
         self.publisher = Publisher(self)

@@ -1,0 +1,111 @@
+"""The persistent index: parsed notes kept between sessions, so a restart re-parses only what changed.
+
+One file per vault in the user's cache directory (`$LITNOTES_CACHE_DIR`, else `$XDG_CACHE_HOME/litnotes`,
+`~/Library/Caches/litnotes` or `%LOCALAPPDATA%\\litnotes`), in a folder created private to the user
+(0700) and written atomically (temporary file, then rename). A JSON header names the format, the
+litnotes version, a fingerprint of the parser's source, the vault and the parse options; any
+difference, a truncated or corrupt file, or a failure while reading discards the file and the vault
+is indexed from scratch. Each note is reused only when its size and modification time are unchanged.
+
+The body is a pickle of litnotes' own records; it is only ever read from the user's private cache
+folder, which only the user (who could run code anyway) can write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from .. import __version__
+
+__all__ = ["IndexCache", "cache_root"]
+
+log = logging.getLogger(__name__)
+FORMAT = 1
+MAGIC = "litnotes-index"
+
+
+def cache_root() -> Path:
+    if os.environ.get("LITNOTES_CACHE_DIR"):
+        return Path(os.environ["LITNOTES_CACHE_DIR"])
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "litnotes"
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "litnotes"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "litnotes"
+
+
+@lru_cache(maxsize=1)
+def parser_fingerprint() -> str:
+    """Changes whenever the parser's code changes, so records from another parser are never reused."""
+    digest = hashlib.sha1(__version__.encode())
+    for path in sorted((Path(__file__).resolve().parent.parent / "syntax").glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class IndexCache:
+    """The cached records of one vault: `lookup(rel, stat)` and `save(entries)`."""
+
+    def __init__(self, root: Path, options_key: str) -> None:
+        self.root = root.resolve()
+        self.path = cache_root() / hashlib.sha1(str(self.root).encode()).hexdigest()[:16] / "index.bin"
+        self.header = {"magic": MAGIC, "format": FORMAT, "version": __version__, "parser": parser_fingerprint(),
+                       "root": str(self.root), "options": options_key}
+        self.entries: dict[str, tuple] = {}
+        self.reused = 0
+
+    def load(self) -> bool:
+        """Read the cache; False (and the file removed) when it is absent, foreign, old or broken."""
+        try:
+            with open(self.path, "rb") as f:
+                size = int.from_bytes(f.read(4), "big")
+                header = json.loads(f.read(size).decode("utf-8")) if 0 < size < 65536 else None
+                if header != self.header:
+                    raise ValueError("header differs (another version, parser, vault or settings)")
+                entries = pickle.load(f)
+            if not isinstance(entries, dict):
+                raise ValueError("body is not a mapping")
+        except FileNotFoundError:
+            return False
+        except Exception as exc:  # noqa: BLE001 - never trust a cache that does not read back perfectly
+            log.info("discarding the persistent index %s: %s", self.path, exc)
+            self.discard()
+            return False
+        self.entries = entries
+        return True
+
+    def lookup(self, rel: str, stamp: tuple[int, int]):
+        """(syntax, problems) recorded for `rel` when its (mtime_ns, size) is unchanged, else None."""
+        entry = self.entries.get(rel)
+        if entry is None or entry[0] != stamp:
+            return None
+        self.reused += 1
+        return entry[1], entry[2]
+
+    def save(self, entries: dict[str, tuple]) -> None:
+        """Write `rel -> ((mtime_ns, size), syntax, problems)` atomically into a private folder."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.chmod(self.path.parent, 0o700)
+            header = json.dumps(self.header).encode("utf-8")
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".index-")
+            with os.fdopen(fd, "wb") as f:
+                f.write(len(header).to_bytes(4, "big") + header)
+                pickle.dump(entries, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            log.warning("could not write the persistent index %s: %s", self.path, exc)
+
+    def discard(self) -> None:
+        try:
+            self.path.unlink()
+        except OSError:
+            pass

@@ -1,0 +1,99 @@
+"""The persistent index is safe: another version's cache, a truncated file and a note edited while the
+server was down all lead to exactly the diagnostics of a fresh index; unchanged notes are not re-parsed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from litnotes.disk import IndexCache, load_vault, save_index
+from litnotes.features import check_vault
+
+DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo-vault"
+
+
+@pytest.fixture
+def vault(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("LITNOTES_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "vault"
+    shutil.copytree(DEMO, root)
+    return root
+
+
+def fresh(root: Path) -> dict:
+    host, _ = load_vault(root, workers=1)
+    return {p: [(d.start, d.code, d.message) for d in ds] for p, ds in check_vault(host.vault).items()}
+
+
+def cached(root: Path):
+    host, stats = load_vault(root, workers=1, use_index=True)
+    found = {p: [(d.start, d.code, d.message) for d in ds] for p, ds in check_vault(host.vault).items()}
+    return found, stats
+
+
+def index_file(root: Path) -> Path:
+    return next((root.parent / "cache").rglob("index.bin"))
+
+
+def test_second_start_reuses_every_unchanged_note(vault: Path) -> None:
+    first, stats = cached(vault)
+    assert stats.parsed == stats.notes
+    save_index(stats)
+    second, stats = cached(vault)
+    assert stats.parsed == 0 and second == first == fresh(vault)
+    mode = index_file(vault).parent.stat().st_mode & 0o777
+    assert mode == 0o700
+
+
+def test_a_note_edited_while_the_server_was_down_is_reparsed(vault: Path) -> None:
+    _, stats = cached(vault)
+    save_index(stats)
+    note = vault / "Highlight Colour Codings.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("Highlighting Colour Codes", "Colours") + "\n", encoding="utf-8")
+    found, stats = cached(vault)
+    assert stats.parsed == 1
+    assert found == fresh(vault)
+    assert any(code == "heading.unresolved" for _, code, _ in found["notes/Reading log.md"])
+
+
+def test_a_cache_from_another_version_is_discarded(vault: Path) -> None:
+    _, stats = cached(vault)
+    save_index(stats)
+    path = index_file(vault)
+    data = path.read_bytes()
+    size = int.from_bytes(data[:4], "big")
+    header = json.loads(data[4 : 4 + size])
+    header["version"] = "0.0.0-other"
+    new = json.dumps(header).encode()
+    path.write_bytes(len(new).to_bytes(4, "big") + new + data[4 + size :])
+    found, stats = cached(vault)
+    assert stats.parsed == stats.notes and found == fresh(vault)
+    assert not path.exists()  # discarded, not trusted
+
+
+@pytest.mark.parametrize("keep", [0, 3, 40, -100])
+def test_a_truncated_or_corrupt_cache_is_discarded(vault: Path, keep: int) -> None:
+    _, stats = cached(vault)
+    save_index(stats)
+    path = index_file(vault)
+    data = path.read_bytes()
+    path.write_bytes(data[:keep] if keep >= 0 else data[:keep] + b"\x00garbage")
+    found, stats = cached(vault)
+    assert stats.parsed == stats.notes and found == fresh(vault)
+
+
+def test_another_vaults_cache_is_never_used(vault: Path, tmp_path: Path) -> None:
+    _, stats = cached(vault)
+    save_index(stats)
+    other = tmp_path / "other"
+    shutil.copytree(vault, other)
+    cache = IndexCache(other, "x")
+    assert cache.path != index_file(vault)
+    os.makedirs(cache.path.parent, exist_ok=True)
+    shutil.copy(index_file(vault), cache.path)  # a copied cache names the wrong vault in its header
+    _, stats = load_vault(other, workers=1, use_index=True)
+    assert stats.parsed == stats.notes
