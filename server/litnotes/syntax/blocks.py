@@ -297,6 +297,11 @@ def _table(lines: list[Line], i: int, blocks: list[Block]) -> int:
     return i
 
 
+def _open_paragraph(text: str) -> bool:
+    """Does a line leave a paragraph open, so that the next line may continue it lazily?"""
+    return bool(text.strip()) and not interrupts_paragraph(text)
+
+
 def _opens_fence(text: str) -> bool:
     m = _FENCE.match(text)
     return m is not None and not (m.group(1)[0] == "`" and "`" in m.group(2))
@@ -305,19 +310,25 @@ def _opens_fence(text: str) -> bool:
 def _quote(lines: list[Line], i: int, depth: int, blocks: list[Block]) -> int:
     start = i
     inner: list[Line] = []
-    paragraph_open = False
     in_fence = False
-    while i < len(lines):
+    n = len(lines)
+    while i < n:
         line = lines[i]
-        m = _QUOTE.match(line.text)
-        if m:
-            content = Line(line.text[m.end() :], line.offset + m.end())
-            if _opens_fence(content.text):
+        text = line.text
+        if text[:1] == ">":
+            cut = 2 if text[1:2] == " " else 1
+        else:
+            m = _QUOTE.match(text)
+            cut = m.end() if m is not None else 0
+        if cut:
+            content = text[cut:]
+            if content.lstrip(" ")[:3] in ("```", "~~~") and _opens_fence(content):
                 in_fence = not in_fence
-            paragraph_open = not in_fence and not _is_blank(content.text) and not interrupts_paragraph(content.text)
-            inner.append(content)
-        elif paragraph_open and not interrupts_paragraph(line.text):
-            inner.append(Line(line.text.lstrip(" \t"), line.offset + len(line.text) - len(line.text.lstrip(" \t"))))
+            inner.append(Line(content, line.offset + cut))
+        elif inner and not in_fence and _open_paragraph(inner[-1].text) and not interrupts_paragraph(text):
+            # A lazy continuation line of the quote's last paragraph.
+            stripped = text.lstrip(" \t")
+            inner.append(Line(stripped, line.offset + len(text) - len(stripped)))
         else:
             break
         i += 1

@@ -26,6 +26,10 @@ _EMBED = re.compile(r"!\[\[([^\]|#]+)")
 _TAGS = re.compile(r"<[^>]+>")
 
 
+# The title line Zotero Integration's usual template writes, read in one match (the general path below
+# handles every other shape).
+_STANDARD_TITLE = re.compile(
+    r'<mark style="background: (#[0-9A-Fa-f]{3,8});">([^<]*)</mark> \| \[([^\]]*)\]\((zotero://open-pdf/[^)\s]+)\)')
 _PARAMS = {name: re.compile(rf"[?&]{name}=([^&#]*)") for name in ("page", "annotation")}
 _TRAILING_ID = re.compile(r"\s*\^[A-Za-z0-9-]+$")
 _ATTACHMENT = re.compile(r"/items/([A-Za-z0-9]+)")
@@ -45,18 +49,24 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
     result = []
     for block, _depth in callout_blocks:
         kind, title, _fold, title_line = block.callout
-        link = _PDF_LINK.search(title)
-        if link is None and "<mark" not in title and "hltr-" not in title:
-            continue
-        color_m = _COLOR.search(title) or _HLTR.search(title)
-        label_m = _MARK.search(title)
-        label = label_m.group(1).strip() if label_m else ""
-        if "<" in label:
-            label = _TAGS.sub("", label).strip()
-        url = link.group(2) if link else ""
+        standard = _STANDARD_TITLE.search(title)
+        if standard is not None:
+            color, label, link_text, url = standard.groups()
+            label = label.strip()
+        else:
+            link = _PDF_LINK.search(title)
+            if link is None and "<mark" not in title and "hltr-" not in title:
+                continue
+            color_m = _COLOR.search(title) or _HLTR.search(title)
+            color = color_m.group(1) if color_m else ""
+            label_m = _MARK.search(title)
+            label = label_m.group(1).strip() if label_m else ""
+            if "<" in label:
+                label = _TAGS.sub("", label).strip()
+            url, link_text = (link.group(2), link.group(1)) if link else ("", "")
         page = _param(url, "page")
-        if not page and link:
-            page_m = _PAGE_TEXT.search(link.group(1))
+        if not page and link_text:
+            page_m = _PAGE_TEXT.search(link_text)
             page = page_m.group(1) if page_m else ""
         annotation = _param(url, "annotation")
         attachment_m = _ATTACHMENT.search(url)
@@ -87,7 +97,7 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
                 "a copy-paste slip? links to this highlight will not match Zotero"))
         result.append(Highlight(
             block.start, block.end, assigned.id if assigned else None,
-            color_m.group(1) if color_m else "", label, page, annotation,
+            color, label, page, annotation,
             attachment_m.group(1) if attachment_m else "", url, quote, " ".join(comment_parts).strip(), image,
         ))
     return result
