@@ -335,7 +335,7 @@ def _quote(lines: list[Line], i: int, depth: int, blocks: list[Block]) -> int:
     block = Block("quote", lines[start:i])
     title = _CALLOUT.match(inner[0].text) if inner and inner[0].text.startswith("[!") else None
     if title is not None and title.group(1).strip():
-        kind = re.sub(r"\s+", "-", title.group(1).split("|", 1)[0].strip().lower())
+        kind = "-".join(title.group(1).split("|", 1)[0].split()).lower()
         title_text = inner[0].text[title.end() :].strip()
         block.kind = "callout"
         block.callout = (kind, title_text, title.group(2), inner[0])
