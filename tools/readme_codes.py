@@ -11,8 +11,8 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 def table() -> str:
     rows = ["| code | default | what it means | example |", "|---|---|---|---|"]
     for code, info in CODES.items():
-        rows.append(f"| `{code}` | {info.severity} | {info.summary.replace('|', '&#124;')} | "
-                    f"`{info.example.replace('|', '&#124;')}` |")
+        rows.append(f"| `{code}` | {info.severity} | {info.summary.replace('|', chr(92) + '|')} | "
+                    f"`{info.example.replace('|', chr(92) + '|')}` |")
     return "\n".join(rows)
 
 
