@@ -36,3 +36,9 @@ bench: $(VENV)/.installed-run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+# Editor integrations (editors/), tested in the real editors, headless: Neovim 0.11 (PyPI, into
+# .venv) and Emacs + eglot (Debian, apt-get when missing). Tools are cached in .e2e/.
+.PHONY: e2e
+e2e: $(VENV)/.installed-run
+	$(BIN)/python tests/editors/e2e.py nvim emacs
