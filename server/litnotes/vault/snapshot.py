@@ -158,4 +158,4 @@ class Vault:
         """Every table, for comparing an incrementally updated vault with a rebuild (paranoid mode)."""
         t = self._tables
         return (sorted(self._notes), sorted(self._files), t.by_name, t.lower_paths, t.aliases, t.cites,
-                t.dependents, self._summaries, self._problems, sorted(self._libraries))
+                t.dependents.to_dict(), self._summaries, self._problems, sorted(self._libraries))
