@@ -45,6 +45,7 @@ class Completion:
     sort_text: str = ""
     filter_text: str = ""
     resolve: tuple[tuple[str, str], ...] = ()  # what `resolve_completion` needs, e.g. (("citekey", "smith2020"),)
+    edits: tuple = ()  # `edits.TextEdit`s to apply with the item (a new block id in the target note)
 
 
 @dataclass(frozen=True, slots=True)

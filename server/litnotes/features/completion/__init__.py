@@ -12,25 +12,36 @@ Items carry `sort_text` in ranked order; a list cut at `limit` is marked `incomp
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Callable
+
 from ...vault import Vault
 from ..cards import citation_card
 from ..types import Completion, CompletionResult
 from .context import Typing, typing_at
 from .links import link_completions
+from .newblock import new_block_completions
 from .tables import heading_link_form
 from .words import citekey_completions, tag_completions
 
 __all__ = ["complete", "resolve_completion", "heading_link_form", "typing_at", "Typing"]
 
 
-def complete(vault: Vault, path: str, text: str, offset: int, limit: int = 100) -> CompletionResult | None:
-    """Completions at `offset` (code points into `text`), or None when the cursor is in no completion context."""
+def complete(vault: Vault, path: str, text: str, offset: int, limit: int = 100,
+             text_of: Callable[[str], str | None] | None = None) -> CompletionResult | None:
+    """Completions at `offset` (code points into `text`), or None when the cursor is in no completion context.
+
+    With `text_of` (other notes' current texts), `[[note#^words` also offers blocks without an id
+    (`newblock.py`): those items carry the edit that writes the new id into the target note."""
     typing = typing_at(text, offset)
     if typing is None:
         return None
     limit = max(1, limit)
     if typing.kind == "link":
         found, more = link_completions(vault, path, text, typing, limit)
+        if text_of is not None and len(found) < limit:
+            fresh, more_fresh = new_block_completions(vault, path, text, typing, text_of, min(20, limit - len(found)))
+            found, more = found + fresh, more or more_fresh
     elif typing.kind == "citekey":
         found, more = citekey_completions(vault, typing, limit)
     else:
@@ -40,8 +51,7 @@ def complete(vault: Vault, path: str, text: str, offset: int, limit: int = 100) 
 
 def _numbered(items: list[Completion]) -> tuple[Completion, ...]:
     width = max(4, len(str(len(items))))
-    return tuple(Completion(c.label, c.kind, c.new_text, c.start, c.end, c.detail, c.documentation,
-                            str(i).zfill(width), c.filter_text, c.resolve) for i, c in enumerate(items))
+    return tuple(replace(c, sort_text=str(i).zfill(width)) for i, c in enumerate(items))
 
 
 def resolve_completion(vault: Vault, resolve: tuple[tuple[str, str], ...]) -> str | None:
