@@ -21,7 +21,6 @@ MAX_DEPTH = 48
 
 _ATX = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
-_HR = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _LIST = re.compile(r"( {0,3})([-+*]|\d{1,9}[.)])([ \t]+|$)")
 _QUOTE = re.compile(r" {0,3}> ?")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
@@ -94,15 +93,24 @@ def split_lines(text: str, start: int = 0) -> list[Line]:
 
 
 def _indent(text: str) -> int:
-    n = 0
-    for ch in text:
-        if ch == " ":
-            n += 1
-        elif ch == "\t":
-            n += 4 - n % 4
-        else:
-            break
-    return n
+    """Columns of leading indentation (tabs to the next stop of 4), counted at C speed: a pasted
+    line can start with a million spaces, and this runs at every nesting level."""
+    lead = len(text) - len(text.lstrip(" \t"))
+    if not lead or "\t" not in text[:lead]:
+        return lead
+    return len(text[:lead].expandtabs(4))
+
+
+def _is_hr(text: str) -> bool:
+    """A thematic break: up to 3 spaces, then three or more of one of `-*_` with only blanks between.
+
+    Same as the regex ` {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$` but linear: the regex backtracks over
+    the whole of a long `- - - … x` line at every nesting level."""
+    stripped = text.lstrip(" ")
+    if not stripped or stripped[0] not in "-*_" or len(text) - len(stripped) > 3:
+        return False
+    c = stripped[0]
+    return not stripped.strip(c + " \t") and stripped.count(c) >= 3
 
 
 def _strip_columns(line: Line, columns: int) -> Line:
@@ -154,7 +162,7 @@ def interrupts_paragraph(text: str) -> bool:
         return stripped.startswith("$$")
     if c == "<":
         return _starts_html(text, True) in (1, 2, 6)
-    if c in "-*_" and _HR.match(text):
+    if c in "-*_" and _is_hr(text):
         return True
     m = _LIST.match(text)
     if m is not None and m.group(3):  # a list item with content
@@ -201,7 +209,7 @@ def parse_blocks(lines: list[Line], depth: int = 0) -> list[Block]:
             if kind:
                 i = _html(lines, i, kind, blocks)
                 continue
-        if c in "-*_" and _HR.match(text):
+        if c in "-*_" and _is_hr(text):
             blocks.append(Block("hr", [line]))
             i += 1
             continue
@@ -379,7 +387,7 @@ def _list(lines: list[Line], i: int, depth: int, blocks: list[Block]) -> int:
     n = len(lines)
     while i < n:
         m = _LIST.match(lines[i].text)
-        if m is None or _HR.match(lines[i].text):
+        if m is None or _is_hr(lines[i].text):
             break
         item_start = i
         spaces = len(m.group(3).expandtabs(4)) if m.group(3) else 0
@@ -407,7 +415,7 @@ def _list(lines: list[Line], i: int, depth: int, blocks: list[Block]) -> int:
                 last_content = i
                 i += 1
                 continue
-            if _LIST.match(text) and not _HR.match(text):
+            if _LIST.match(text) and not _is_hr(text):
                 break
             if paragraph_open and not interrupts_paragraph(text):
                 inner.append(Line(text.lstrip(" \t"), lines[i].offset + len(text) - len(text.lstrip(" \t"))))
@@ -422,7 +430,7 @@ def _list(lines: list[Line], i: int, depth: int, blocks: list[Block]) -> int:
         j = i
         while j < n and _is_blank(lines[j].text):
             j += 1
-        if j < n and _LIST.match(lines[j].text) and not _HR.match(lines[j].text):
+        if j < n and _LIST.match(lines[j].text) and not _is_hr(lines[j].text):
             i = j
             continue
         break

@@ -10,13 +10,12 @@ as in Obsidian's inline tokenizer.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from .model import Citation, Link, Tag
 
 __all__ = ["scan_inline", "decode_uri"]
 
-_WIKILINK = re.compile(r"\[\[(.*?)\]\]")
 _MD_DEST = re.compile(
     r"[ \t]*(<[^<>\n]*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*)"
     r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"
@@ -33,6 +32,7 @@ _URL_REST = re.compile(r"[^\s<>\]\[]*[^\s<>\]\[.,;:!?\"')]")
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
 _MISREADABLE = re.compile(r"[#@^$`]|\[\[|\]\(|%%")
 _CR_BLANK = re.compile(r"\n[ \t]*(?:\n|\r)")
+_CR_BLANK_AT = re.compile(r"\n(?=[ \t]*[\n\r])")  # every start of a _CR_BLANK match, overlapping ones too
 _TAG = re.compile(r"#([^\s!\"#$%&'()*+,.:;<=>?@\[\\\]^`{|}~\u2000-\u206f\u2e00-\u2e7f]+)")
 _CITE_KEY = re.compile(r"\{([^{}\s]+)\}|(\w(?:\w|://(?=\w)|[:.#$%&\-+?<>~/](?=\w))*)")
 _CUT_SHORT = re.compile(r"[:.#$%&\-+?<>~/]{2,}\w[\w:.#$%&\-+?<>~/]*")
@@ -90,46 +90,91 @@ class _Spans:
 
 
 def _code_spans(text: str, out: list) -> None:
-    runs = [m for m in _BACKTICKS.finditer(text) if not (m.start() and text[m.start() - 1] == "\\" and _escaped(text, m.start()))]
+    """A run of backticks closes at the next run of the same length, unless a blank line comes first.
+
+    Runs are indexed by length, so an opener finds its closer by bisection instead of walking (and
+    slicing the text up to) every later run: a pasted line of backticks stays linear."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)
+            if not (m.start() and text[m.start() - 1] == "\\" and _escaped(text, m.start()))]
+    by_size: dict[int, list[int]] = {}
+    for k, (a, b) in enumerate(runs):
+        by_size.setdefault(b - a, []).append(k)
+    blanks = [m.start() for m in _CR_BLANK_AT.finditer(text)] if "\n" in text else []
     i = 0
     while i < len(runs):
-        opener = runs[i]
-        size = len(opener.group())
-        for j in range(i + 1, len(runs)):
-            closer = runs[j]
-            between = text[opener.end() : closer.start()]
-            if "\n" in between and _CR_BLANK.search(between):
-                break
-            if len(closer.group()) == size:
-                out.append((opener.start(), closer.end(), _P_OPAQUE, None))
+        start, end = runs[i]
+        same = by_size[end - start]
+        at = bisect_right(same, i)
+        if at < len(same):
+            j = same[at]
+            b = bisect_left(blanks, end)
+            # The first blank line after the opener is the only one that can end before the closer.
+            if b == len(blanks) or _CR_BLANK.match(text, blanks[b]).end() > runs[j][0]:
+                out.append((start, runs[j][1], _P_OPAQUE, None))
                 i = j
-                break
         i += 1
 
 
-def _open_bracket(text: str, close: int) -> int:
-    """Index of the `[` that the `]` at `close` ends (one nesting level, same line), or -1."""
-    line_start = text.rfind("\n", 0, close) + 1
+def _wikilink_matches(text: str):
+    """(start, end, inner) of what `re.finditer(r"\\[\\[(.*?)\\]\\]", text)` finds, in linear time.
+
+    The regex retries from every `[[` of a line without `]]` and rescans the rest of the line each
+    time: quadratic on a pasted line of brackets. Here a `[[` without a `]]` later on its line skips
+    to the next line, since no later `[[` of that line can close either."""
+    pos, n = 0, len(text)
+    line_end = -1
+    while True:
+        start = text.find("[[", pos)
+        if start < 0:
+            return
+        if start >= line_end:
+            line_end = text.find("\n", start)
+            if line_end < 0:
+                line_end = n
+        close = text.find("]]", start + 2, line_end)
+        if close < 0:
+            pos = line_end + 1
+            continue
+        yield start, close + 2, text[start + 2 : close]
+        pos = close + 2
+
+
+def _open_bracket(text: str, close: int, pairs: list | None = None) -> int:
+    """Index of the `[` that the `]` at `close` ends (nested brackets, same line, at most
+    `_MAX_LINK_TEXT` back), or -1. The nested case is answered by `_bracket_pairs`, computed once
+    per note into `pairs` (a one-element cache)."""
+    line_start = text.rfind("\n", max(0, close - _MAX_LINK_TEXT), close) + 1  # bounded: lines can be 1M long
     quick = text.rfind("[", max(line_start, close - _MAX_LINK_TEXT), close)
     if quick < 0:
         return -1
     if "]" not in text[quick + 1 : close] and not (quick and text[quick - 1] == "\\"):
         return quick
-    depth = 0
-    i = close - 1
-    stop = max(-1, close - _MAX_LINK_TEXT)
-    while i > stop:
-        ch = text[i]
+    if pairs is None:
+        pairs = []
+    if not pairs:
+        pairs.append(_bracket_pairs(text))
+    start = pairs[0].get(close, -1)
+    return start if start > close - _MAX_LINK_TEXT else -1
+
+
+def _bracket_pairs(text: str) -> dict[int, int]:
+    """`]` position -> its `[` (-1 if none), matched per line left to right; a bracket after a
+    backslash does not count. The same answer as walking back from each `]` counting depth, in
+    one pass: the walk is quadratic on a long line of `[]](`."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for m in re.finditer(r"[\[\]\n]", text):
+        at = m.start()
+        ch = m.group()
         if ch == "\n":
-            return -1
-        if ch == "]" and not (i and text[i - 1] == "\\"):
-            depth += 1
-        elif ch == "[" and not (i and text[i - 1] == "\\"):
-            if depth == 0:
-                return i
-            depth -= 1
-        i -= 1
-    return -1
+            stack.clear()
+        elif at and text[at - 1] == "\\":
+            continue
+        elif ch == "[":
+            stack.append(at)
+        else:
+            pairs[at] = stack.pop() if stack else -1
+    return pairs
 
 
 def _destination(text: str, pos: int) -> tuple[str, int, int] | None:
@@ -145,10 +190,11 @@ def _destination(text: str, pos: int) -> tuple[str, int, int] | None:
 
 def _md_links(text: str, out: list) -> None:
     """`[text](dest)` and `![alt](dest)`: found from the literal "](" and checked both ways."""
+    pairs: list = []
     pos = text.find("](")
     while pos >= 0:
         if not (pos and text[pos - 1] == "\\"):
-            start = _open_bracket(text, pos)
+            start = _open_bracket(text, pos, pairs)
             dest = _destination(text, pos + 2) if start >= 0 else None
             # A link cannot contain a link: text holding a wikilink is not link text.
             if dest is not None and not _escaped(text, start) and "[[" not in text[start:pos]:
@@ -195,9 +241,8 @@ def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[i
     if "://" in text:
         _urls(text, candidates)
     if "[[" in text:
-        for m in _WIKILINK.finditer(text):
-            inner_start = m.start() + 2
-            inner = m.group(1)
+        for m_start, m_end, inner in _wikilink_matches(text):
+            inner_start = m_start + 2
             nested = inner.rfind("[[")
             if nested >= 0:
                 inner_start += nested + 2
@@ -206,7 +251,7 @@ def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[i
             if not inner or _escaped(text, start):
                 continue
             embed = start > 0 and text[start - 1] == "!" and not _escaped(text, start - 1)
-            candidates.append((start - 1 if embed else start, m.end(), _P_WIKI, ("wiki", embed, inner_start, inner)))
+            candidates.append((start - 1 if embed else start, m_end, _P_WIKI, ("wiki", embed, inner_start, inner)))
     if "](" in text:
         _md_links(text, candidates)
     candidates.sort(key=lambda c: (c[0], c[2]))
@@ -303,6 +348,7 @@ def _citations(text: str, opaque: _Spans, comments) -> list[Citation]:
     if "@" not in text:
         return []
     in_comment = _Spans(comments) if comments else None
+    bracketed = None
     result = []
     for m in re.finditer("@", text):
         at = m.start()
@@ -328,19 +374,36 @@ def _citations(text: str, opaque: _Spans, comments) -> list[Citation]:
             cut = _CUT_SHORT.match(text, end)
             if cut is not None:
                 intended = key + cut.group()
-        result.append(Citation(key, start, end, _bracketed(text, start, end), suppress,
+        if bracketed is None:
+            bracketed = _Brackets(text)
+        result.append(Citation(key, start, end, bracketed(start, end), suppress,
                                bool(in_comment and in_comment.contains(at)), intended))
     return result
 
 
-def _bracketed(text: str, start: int, end: int) -> bool:
-    line_start = text.rfind("\n", 0, start) + 1
-    open_at = text.rfind("[", line_start, start)
-    if open_at < 0 or text.find("]", open_at, start) >= 0:
-        return False
-    line_end = text.find("\n", end)
-    close = text.find("]", end, len(text) if line_end < 0 else line_end)
-    return close >= 0
+class _Brackets:
+    """Is a citation inside `[ … ]` on its line? Answered by bisection over the positions of `[`,
+    `]` and line ends, found once per note: searching back and forth from every citation is
+    quadratic on a long pasted line of `@` handles."""
+
+    def __init__(self, text: str) -> None:
+        marks = [(m.start(), m.group()) for m in re.finditer(r"[\[\]\n]", text)]
+        self.at = [a for a, _ in marks]
+        self.kind = [k for _, k in marks]
+        self.closes = [a for a, k in marks if k == "]"]
+        self.newlines = [a for a, k in marks if k == "\n"]
+
+    def __call__(self, start: int, end: int) -> bool:
+        # The nearest bracket or line end before the citation must be a `[` …
+        i = bisect_left(self.at, start) - 1
+        if i < 0 or self.kind[i] != "[":
+            return False
+        # … and a `]` must follow it on the same line.
+        c = bisect_left(self.closes, end)
+        if c == len(self.closes):
+            return False
+        n = bisect_left(self.newlines, end)
+        return n == len(self.newlines) or self.closes[c] < self.newlines[n]
 
 
 def _tags(text: str, opaque: _Spans) -> list[Tag]:

@@ -95,12 +95,15 @@ def _headings(blocks: list[Block], s: Structure, text_length: int) -> None:
         if b.kind in ("heading", "setext"):
             body, start, end = _heading_text(b.lines[0], b.kind == "setext")
             found.append((b.level, body, b.start, b.end, start, end))
-    for i, (level, body, start, end, t_start, t_end) in enumerate(found):
-        section_end = text_length
-        for later in found[i + 1 :]:
-            if later[0] <= level:
-                section_end = later[2]
-                break
+    # A section ends at the next heading of the same or a higher level: one pass with a stack of
+    # the headings still open (a note of 250,000 headings must not take quadratic time).
+    section_ends = [text_length] * len(found)
+    open_: list[int] = []
+    for i, (level, _body, start, *_rest) in enumerate(found):
+        while open_ and found[open_[-1]][0] >= level:
+            section_ends[open_.pop()] = start
+        open_.append(i)
+    for (level, body, start, end, t_start, t_end), section_end in zip(found, section_ends):
         s.headings.append(Heading(level, body, start, end, t_start, t_end, section_end))
 
 
