@@ -15,7 +15,7 @@ __all__ = ["build_server", "main"]
 
 
 def build_server():
-    from . import diagnostics, indexing, language, sync
+    from . import diagnostics, editing, indexing, language, navigation, sync
     from .server import LitnotesServer
 
     server = LitnotesServer()
@@ -23,6 +23,8 @@ def build_server():
     sync.register(server)  # didOpen/didChange/didClose/didSave, watched files, file operations, configuration
     diagnostics.register(server)  # textDocument/diagnostic, workspace/diagnostic (pull)
     language.register(server)  # completion, completionItem/resolve, hover
+    navigation.register(server)  # definition, references, document/workspace symbols, document links, code lens
+    editing.register(server)  # prepareRename, rename, willRenameFiles, code actions (quick fixes), litnotes.applyEdit
     return server
 
 

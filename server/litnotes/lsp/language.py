@@ -56,8 +56,9 @@ def register(server: LitnotesServer) -> None:
             return None
         session, rel, doc, offset = where
         from ..features.completion import complete, resolve_completion  # noqa: PLC0415 - loaded on first use
+        from .editing import completion_command  # noqa: PLC0415
 
-        result = complete(session.host.vault, rel, doc.text, offset)
+        result = complete(session.host.vault, rel, doc.text, offset, text_of=lambda other: ls.text_of(session, other))
         if result is None:
             return None
         items = []
@@ -65,6 +66,9 @@ def register(server: LitnotesServer) -> None:
             documentation = c.documentation
             if documentation is None and c.resolve and not ls.client.completion_resolve:
                 documentation = resolve_completion(session.host.vault, c.resolve)
+            here = [types.TextEdit(range=to_range(doc.index, e.start, e.end, ls.client.encoding), new_text=e.new_text)
+                    for e in c.edits if e.path == rel]  # a new block id in this note
+            elsewhere = [e for e in c.edits if e.path != rel]  # … or in another: applied by a command
             items.append(types.CompletionItem(
                 label=c.label,
                 kind=_KINDS.get(c.kind, types.CompletionItemKind.Text),
@@ -74,6 +78,8 @@ def register(server: LitnotesServer) -> None:
                 filter_text=c.filter_text or None,
                 text_edit=types.TextEdit(range=to_range(doc.index, c.start, c.end, ls.client.encoding), new_text=c.new_text),
                 data={"uri": doc.uri, "resolve": [list(pair) for pair in c.resolve]} if c.resolve else None,
+                additional_text_edits=here or None,
+                command=completion_command(ls, session, doc.uri, elsewhere) if elsewhere else None,
             ))
         return types.CompletionList(is_incomplete=result.incomplete, items=items)
 

@@ -1,8 +1,10 @@
 """Editor settings (initializationOptions, workspace/configuration "litnotes") merged over the vault's files.
 
 Keys are those of `.litnotes.toml` (`exclude`, `severity`, `citekey-properties`, `bibliography`,
-`max-note-bytes`) plus `debounce-ms` (delay before diagnostics are pushed). Camel-case spellings
-(`citekeyProperties`, `debounceMs`) are accepted too. Invalid values are reported and defaults used.
+`max-note-bytes`) plus `debounce-ms` (delay before diagnostics are pushed) and `code-lens` (true:
+reference counts on headings and highlights; editor-only, kept in `mapping` so that merged settings
+keep it). Camel-case spellings (`citekeyProperties`, `debounceMs`, `codeLens`) are accepted too.
+Invalid values are reported and defaults used.
 """
 
 from __future__ import annotations
@@ -45,7 +47,13 @@ class EditorSettings:
             else:
                 self.mapping[key] = value
 
+    @property
+    def code_lens(self) -> bool:
+        return self.mapping.get("code-lens") is True
+
 
 def merge_settings(base: VaultSettings, editor: EditorSettings) -> tuple[VaultSettings, list[str]]:
-    settings, problems = settings_from_mapping(editor.mapping, base)
-    return settings, editor.problems + [p.message for p in problems]
+    mapping = {k: v for k, v in editor.mapping.items() if k != "code-lens"}
+    settings, problems = settings_from_mapping(mapping, base)
+    lens = [] if isinstance(editor.mapping.get("code-lens", False), bool) else ["`code-lens` must be true or false; off"]
+    return settings, editor.problems + lens + [p.message for p in problems]

@@ -1,0 +1,238 @@
+"""Navigation handlers: definition, references, document and workspace symbols, document links, code lens.
+
+Each handler converts the position in, calls one pure feature (`features/definition.py`,
+`references.py`, `symbols.py`, `doclinks.py`) and converts the result out, as the client declared
+it can take it: `LocationLink` or `Location`, `DocumentSymbol` tree or flat `SymbolInformation`,
+link tooltips only when supported. `Places` turns a vault path and code-point offsets into a URI
+and a range, reading a closed note's text once (`text_of`) for its line index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from ..syntax import LineIndex
+from .convert import canonical_uri, offset_of, path_to_uri, to_range, uri_to_path
+
+if TYPE_CHECKING:
+    from .server import LitnotesServer
+    from .session import Session
+
+__all__ = ["register", "NavCaps", "nav_caps", "Places", "located", "SYMBOL_KINDS"]
+
+# Kinds from the initial protocol (File … Array), which every client accepts without a value set.
+SYMBOL_KINDS = {
+    "note": types.SymbolKind.File,
+    "alias": types.SymbolKind.Constant,
+    "heading": types.SymbolKind.String,
+    "callout": types.SymbolKind.Namespace,
+    "highlight": types.SymbolKind.Property,
+    "block": types.SymbolKind.Field,
+}
+
+
+@dataclass(frozen=True)
+class NavCaps:
+    """The client capabilities navigation and editing depend on, read once."""
+
+    link_support: bool = False
+    hierarchical_symbols: bool = False
+    tooltip: bool = False
+    document_changes: bool = False
+    create_files: bool = False
+    rename_files: bool = False
+    is_preferred: bool = False
+    apply_edit: bool = False
+
+    @classmethod
+    def read(cls, caps: types.ClientCapabilities | None) -> NavCaps:
+        td = caps.text_document if caps else None
+        ws = caps.workspace if caps else None
+        we = ws.workspace_edit if ws else None
+        ops = set(we.resource_operations or ()) if we else set()
+        changes = bool(we and we.document_changes)
+        return cls(
+            link_support=bool(td and td.definition and td.definition.link_support),
+            hierarchical_symbols=bool(td and td.document_symbol and td.document_symbol.hierarchical_document_symbol_support),
+            tooltip=bool(td and td.document_link and td.document_link.tooltip_support),
+            document_changes=changes,
+            create_files=changes and types.ResourceOperationKind.Create in ops,
+            rename_files=changes and types.ResourceOperationKind.Rename in ops,
+            is_preferred=bool(td and td.code_action and td.code_action.is_preferred_support),
+            apply_edit=bool(ws and ws.apply_edit),
+        )
+
+
+def nav_caps(ls: LitnotesServer) -> NavCaps:
+    caps = ls.client_capabilities
+    cached = getattr(ls, "_nav_caps", None)
+    if cached is None or cached[0] is not caps:
+        cached = (caps, NavCaps.read(caps))
+        ls._nav_caps = cached
+    return cached[1]
+
+
+class Places:
+    """URIs and ranges of one session's files, each file's line index computed once."""
+
+    def __init__(self, ls: LitnotesServer, session: Session) -> None:
+        self.ls, self.session = ls, session
+        self.open = ls.open_uris(session)
+        self._indexes: dict[str, LineIndex] = {}
+
+    def uri(self, rel: str) -> str:
+        if rel in self.open:
+            return self.open[rel]
+        return path_to_uri(Path(rel) if rel.startswith("/") else self.session.root / rel)
+
+    def index(self, rel: str) -> LineIndex:
+        if rel not in self._indexes:
+            doc = self.ls.documents.get(self.open[rel]) if rel in self.open else None
+            self._indexes[rel] = doc.index if doc else LineIndex(self.ls.text_of(self.session, rel) or "")
+        return self._indexes[rel]
+
+    def range(self, rel: str, start: int, end: int) -> types.Range:
+        if start == end == 0:
+            return types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
+        return to_range(self.index(rel), start, end, self.ls.client.encoding)
+
+    def location(self, rel: str, start: int, end: int) -> types.Location:
+        return types.Location(uri=self.uri(rel), range=self.range(rel, start, end))
+
+    def version(self, rel: str) -> int | None:
+        doc = self.ls.documents.get(self.open[rel]) if rel in self.open else None
+        return doc.version if doc else None
+
+
+def located(ls: LitnotesServer, uri: str, position: types.Position | None = None):
+    """(session, rel, document, offset) of an open note, or None."""
+    uri = canonical_uri(uri)
+    doc = ls.documents.get(uri)
+    path = uri_to_path(uri)
+    session = ls.session_for(path) if path is not None else None
+    rel = session.rel(path) if session is not None else None
+    if doc is None or rel is None:
+        return None
+    offset = offset_of(doc.index, position, ls.client.encoding) if position is not None else 0
+    return session, rel, doc, offset
+
+
+def _text_of(ls: LitnotesServer, session: Session):
+    return lambda other: ls.text_of(session, other)
+
+
+def _document_symbol(places: Places, rel: str, s) -> types.DocumentSymbol:
+    return types.DocumentSymbol(
+        name=s.name, kind=SYMBOL_KINDS.get(s.kind, types.SymbolKind.String), detail=s.detail or None,
+        range=places.range(rel, s.start, s.end), selection_range=places.range(rel, s.selection_start, s.selection_end),
+        children=[_document_symbol(places, rel, c) for c in s.children] or None)
+
+
+def register(server: LitnotesServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    def on_definition(ls: LitnotesServer, params: types.DefinitionParams):
+        """Snapshot reader: the note, heading section, block, literature note or bibliography entry."""
+        where = located(ls, params.text_document.uri, params.position)
+        if where is None:
+            return None
+        session, rel, doc, offset = where
+        from ..features.definition import definition  # noqa: PLC0415 - loaded on first use
+
+        found = definition(session.host.vault, rel, doc.text, offset)
+        if found is None:
+            return None
+        start, end, targets = found
+        places = Places(ls, session)
+        if nav_caps(ls).link_support:
+            origin = to_range(doc.index, start, end, ls.client.encoding)
+            return [types.LocationLink(target_uri=places.uri(t.path), target_range=places.range(t.path, t.start, t.end),
+                                       target_selection_range=places.range(t.path, t.selection_start, t.selection_end),
+                                       origin_selection_range=origin) for t in targets]
+        return [places.location(t.path, t.selection_start, t.selection_end) for t in targets]
+
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    def on_references(ls: LitnotesServer, params: types.ReferenceParams):
+        """Snapshot reader: links, embeds, citations and tags that name what is under the cursor."""
+        where = located(ls, params.text_document.uri, params.position)
+        if where is None:
+            return None
+        session, rel, doc, offset = where
+        from ..features.references import references  # noqa: PLC0415
+
+        found = references(session.host.vault, rel, doc.text, offset, params.context.include_declaration)
+        places = Places(ls, session)
+        return [places.location(r.path, r.start, r.end) for r in found]
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def on_document_symbol(ls: LitnotesServer, params: types.DocumentSymbolParams):
+        """Snapshot reader: headings as a tree, callouts and Zotero highlights."""
+        where = located(ls, params.text_document.uri)
+        if where is None:
+            return None
+        session, rel, doc, _ = where
+        from ..features.at_cursor import live_note  # noqa: PLC0415
+        from ..features.symbols import document_symbols, flatten  # noqa: PLC0415
+
+        symbols = document_symbols(live_note(session.host.vault, rel, doc.text), doc.text)
+        places = Places(ls, session)
+        if nav_caps(ls).hierarchical_symbols:
+            return [_document_symbol(places, rel, s) for s in symbols]
+        return [types.SymbolInformation(name=s.name, kind=SYMBOL_KINDS.get(s.kind, types.SymbolKind.String),
+                                        location=places.location(rel, s.start, s.end), container_name=s.container or None)
+                for s in flatten(symbols)]
+
+    @server.feature(types.WORKSPACE_SYMBOL)
+    def on_workspace_symbol(ls: LitnotesServer, params: types.WorkspaceSymbolParams):
+        """Snapshot reader: notes, aliases, headings, block ids and highlights matching the query."""
+        from ..features.symbols import workspace_symbols  # noqa: PLC0415
+
+        out, limit = [], 200
+        for session in list(ls.sessions):
+            places = Places(ls, session)
+            for s in workspace_symbols(session.host.vault, params.query, limit - len(out)):
+                out.append(types.SymbolInformation(
+                    name=s.name, kind=SYMBOL_KINDS.get(s.kind, types.SymbolKind.String),
+                    location=places.location(s.path, s.start, s.end), container_name=s.container or None))
+            if len(out) >= limit:
+                break
+        return out
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK, types.DocumentLinkOptions(resolve_provider=False))
+    def on_document_link(ls: LitnotesServer, params: types.DocumentLinkParams):
+        """Snapshot reader: zotero:// and web links, and links that resolve to a vault file."""
+        where = located(ls, params.text_document.uri)
+        if where is None:
+            return None
+        session, rel, doc, _ = where
+        from ..features.doclinks import document_links  # noqa: PLC0415
+
+        places = Places(ls, session)
+        tooltip = nav_caps(ls).tooltip
+        return [types.DocumentLink(range=to_range(doc.index, d.start, d.end, ls.client.encoding),
+                                   target=d.url or places.uri(d.path), tooltip=(d.tooltip or None) if tooltip else None)
+                for d in document_links(session.host.vault, rel, doc.text)]
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
+    def on_code_lens(ls: LitnotesServer, params: types.CodeLensParams):
+        """Snapshot reader (opt-in, setting `code-lens`): how many links point at each heading and highlight."""
+        if not ls.editor.code_lens:
+            return None
+        where = located(ls, params.text_document.uri)
+        if where is None:
+            return None
+        session, rel, doc, _ = where
+        from ..features.symbols import code_lenses  # noqa: PLC0415
+
+        return [types.CodeLens(range=to_range(doc.index, lens.start, lens.end, ls.client.encoding),
+                               command=types.Command(title=lens.title, command="litnotes.showReferences",
+                                                     arguments=[doc.uri, lens.start]))
+                for lens in code_lenses(session.host.vault, rel, doc.text)]
+
+    @server.command("litnotes.showReferences")
+    def on_show_references(ls, *args):
+        """The code lens command: nothing to do on the server (the lens title is the information)."""
+        return None
