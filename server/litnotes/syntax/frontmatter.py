@@ -75,7 +75,7 @@ def _construct_mapping(loader, node):
     seen: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if isinstance(key, (list, dict)):
+        if isinstance(key, (list, dict, set)):  # unhashable (`? !!set {a}`): not a property name
             raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a scalar", key_node.start_mark)
         if key in seen:
             raise yaml.constructor.ConstructorError(
@@ -239,7 +239,19 @@ def _read_aliases(body, body_start, value, aliases, problems, key_start, key_end
                 aliases.append((alias, start + lead, start + lead + len(alias)))
         elif item is not None:
             problems.append(Problem("frontmatter.invalid-value", key_start, key_end,
-                                    f"alias {item!r} is not a string: Obsidian ignores it; quote it"))
+                                    f"alias {_describe(item)} is not a string: Obsidian ignores it; quote it"))
+
+
+def _describe(value) -> str:
+    """A short description of a YAML value for a message. Never the repr of a collection: YAML
+    aliases share one object many times over (`&a [*b, *b, …]`), so a ten-line "billion laughs"
+    block has a repr of billions of characters."""
+    if isinstance(value, (list, tuple, set)):
+        return "(a list)"
+    if isinstance(value, dict):
+        return "(a mapping)"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _read_tags(text, body, body_start, value, tags, problems, key_start, key_end, lower):

@@ -21,11 +21,23 @@ _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$
 _PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@`")
 
 
-def yaml_int(raw: str) -> int:
-    """A YAML 1.2 core-schema integer: decimal (leading zeros allowed), 0o octal or 0x hex."""
+_MAX_INT_BITS = 1024  # beyond a double's range: JavaScript (Obsidian) reads such a number as Infinity
+
+
+def yaml_int(raw: str) -> int | float:
+    """A YAML 1.2 core-schema integer: decimal (leading zeros allowed), 0o octal or 0x hex.
+
+    A number too large for a double is Infinity, as in Obsidian (and Python refuses to convert
+    decimal strings of more than 4,300 digits, which would make the note unparseable)."""
     if raw[:2] in ("0x", "0o"):
-        return int(raw[2:], 16 if raw[1] == "x" else 8)
-    return int(raw, 10)
+        value = int(raw[2:], 16 if raw[1] == "x" else 8)
+    elif len(raw.lstrip("+-0")) > 310:
+        return float("-inf") if raw.startswith("-") else float("inf")
+    else:
+        value = int(raw, 10)
+    if value.bit_length() > _MAX_INT_BITS:
+        return float("-inf") if value < 0 else float("inf")
+    return value
 
 
 def _scalar(raw: str, start: int, make_str):
