@@ -38,7 +38,24 @@ clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
 
 # Editor integrations (editors/), tested in the real editors, headless: Neovim 0.11 (PyPI, into
-# .venv) and Emacs + eglot (Debian, apt-get when missing). Tools are cached in .e2e/.
-.PHONY: e2e
+# .venv), Emacs + eglot (Debian), VS Code = code-server 4.100.3 (npm) + the .vsix + Debian's
+# Chromium. What is missing is installed (apt-get needs root) and cached in .e2e/; screenshots of
+# the VS Code run go to .e2e/screenshots/. `make e2e-vscode` runs only VS Code.
+.PHONY: e2e e2e-vscode vsix
 e2e: $(VENV)/.installed-run
-	$(BIN)/python tests/editors/e2e.py nvim emacs
+	$(BIN)/python tests/editors/e2e.py nvim emacs vscode
+
+e2e-vscode: $(VENV)/.installed-run
+	$(BIN)/python tests/editors/e2e.py vscode
+
+# The VS Code extension (editors/vscode) as a .vsix: npm ci, type check, bundle, package.
+VSCODE_EXT := editors/vscode
+VSIX := $(VSCODE_EXT)/litnotes.vsix
+vsix: $(VSIX)
+$(VSCODE_EXT)/node_modules/.installed: $(VSCODE_EXT)/package.json $(VSCODE_EXT)/package-lock.json
+	cd $(VSCODE_EXT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+$(VSIX): $(VSCODE_EXT)/node_modules/.installed $(wildcard $(VSCODE_EXT)/src/*.ts) $(VSCODE_EXT)/tsconfig.json \
+		$(VSCODE_EXT)/package.json $(VSCODE_EXT)/README.md $(VSCODE_EXT)/CHANGELOG.md $(VSCODE_EXT)/LICENSE \
+		$(VSCODE_EXT)/.vscodeignore $(wildcard $(VSCODE_EXT)/images/*.png)
+	cd $(VSCODE_EXT) && npm run --silent package
