@@ -130,3 +130,7 @@ def test_code_lens_counts_links_to_headings_and_highlights() -> None:
         "lit/bereska2024-literature-note.md:15:1-15:171 2 references",
         "lit/bereska2024-literature-note.md:18:1-18:176 0 references",
     ]
+
+
+def test_on_plain_text_the_backlinks_of_the_note() -> None:
+    assert refs(VAULT.replace("\ntext and", "\nte$0xt and")) == NOTE_REFS + ["a.md:1:76-1:89 link unresolved"]

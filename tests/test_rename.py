@@ -116,7 +116,8 @@ def test_refusals() -> None:
 LIT_NOTE = "//- lit/bereska2024-literature-note.md\n" + LIT
 BIB = "//- refs.bib\n@article{bereska2024,\n  title = {Mechanistic},\n  year = {2024}\n}\n"
 CITES = ("//- src.md\n[@bereska2024, p. 3] and @bereska2024 and [[@bereska2024]] and [-@{bereska2024}]\n"
-         "[[bereska2024-literature-note|@bereska2024]] `@bereska2024`\n")
+         "[[bereska2024-literature-note|@bereska2024]] `@bereska2024`\n"
+         "//- only-a-link.md\nsee [[bereska2024-literature-note|@bereska2024]]\n")
 
 
 def test_K4_cite_key_rename_updates_definitions_citations_and_links_and_warns_about_zotero() -> None:
@@ -124,6 +125,7 @@ def test_K4_cite_key_rename_updates_definitions_citations_and_links_and_warns_ab
         "prepare src.md:1:3-1:14 bereska2024 (citekey)",
         "lit/bereska2024-literature-note.md:3:7-3:18 → bereska2024review",
         "lit/bereska2024-literature-note.md:10:17-10:28 → bereska2024review",
+        "only-a-link.md:1:36-1:47 → bereska2024review",
         "src.md:1:3-1:14 → bereska2024review",
         "src.md:1:27-1:38 → bereska2024review",
         "src.md:1:46-1:57 → bereska2024review",
@@ -183,3 +185,13 @@ def test_rename_then_check_finds_no_new_problem_and_every_link_resolves() -> Non
     assert sorted((d.code, d.message) for ds in check_vault(after.vault).values() for d in ds) == before
     links = after.vault.note("a.md").links
     assert all(after.vault.resolve("a.md", link).path == "notes/Article.md" for link in links)
+
+
+def test_H7_a_heading_with_a_block_id_keeps_the_id() -> None:
+    assert ren("//- a.md\n# A\n## Met$0hods ^m1\n//- b.md\n[[a#Methods]] [[a#^m1]]\n", "Approach") == [
+        "prepare a.md:2:4-2:11 Methods (heading)", "a.md:2:4-2:11 → Approach", "b.md:1:5-1:12 → Approach"]
+
+
+def test_title_heading_without_file_renames_is_a_heading_rename() -> None:
+    assert ren(PAPER.replace("# Paper\n", "# Pa$0per\n"), "Article", files=False) == [
+        "prepare notes/Paper.md:1:3-1:8 Paper (heading)", "a.md:1:86-1:91 → Article", "notes/Paper.md:1:3-1:8 → Article"]

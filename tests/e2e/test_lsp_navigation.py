@@ -9,17 +9,20 @@ before a link checks the conversion too.
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import LanguageClient
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from litnotes.disk import load_vault
 from litnotes.features import check_vault
 from litnotes.syntax import LineIndex
-from lsp_support import columns, indexed, open_note, wait_for
+from lsp_support import DEMO, columns, indexed, open_note, wait_for
 
 LOG = "notes/Reading log.md"
 LIT = "literature notes/bereska2024-literature-note.md"
@@ -296,3 +299,45 @@ async def test_completing_a_block_without_id_adds_one_through_apply_edit(client:
     (edit,) = applied
     apply_edit(client, edit)
     assert f"![[bereska2024-literature-note#^29lz2rml]]. ^{new_id}" in text(client, PAPER)
+
+
+# --- a client without LocationLink, hierarchical symbols or documentChanges ------------------------
+def plain_capabilities() -> types.ClientCapabilities:
+    caps = client_capabilities("neovim")
+    caps.text_document.definition = types.DefinitionClientCapabilities(link_support=False)
+    caps.text_document.document_symbol = types.DocumentSymbolClientCapabilities(hierarchical_document_symbol_support=False)
+    caps.workspace.workspace_edit = None
+    return caps
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "litnotes", "serve", "--stdio"]))
+async def plain_client(lsp_client: LanguageClient, tmp_path: Path):
+    vault = tmp_path / "vault"
+    shutil.copytree(DEMO, vault)
+    lsp_client.vault, lsp_client.encoding, lsp_client.preset = vault, "utf-8", "plain"
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params) -> None:
+        return None
+
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=plain_capabilities(), workspace_folders=[types.WorkspaceFolder(uri=vault.as_uri(), name="v")],
+        initialization_options={"debounceMs": 0}))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_plain_client_gets_locations_flat_symbols_and_changes(plain_client: LanguageClient) -> None:
+    client = plain_client
+    u = await opened(client, LOG)
+    at = position(client, LOG, find(client, LOG, "[[bereska2024-literature-note#^29lz2rml]]", 35))
+    (location,) = await client.text_document_definition_async(types.DefinitionParams(text_document=doc(u), position=at))
+    assert isinstance(location, types.Location)
+    assert shown(client, location.uri, location.range) == span(client, LIT, find(client, LIT, "^29lz2rml"),
+                                                              find(client, LIT, "^29lz2rml", 9))
+    symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=doc(u)))
+    assert all(isinstance(x, types.SymbolInformation) for x in symbols)
+    assert [(x.name, x.container_name) for x in symbols[:3]] == [
+        ("Reading log", None), ("Correct links", "Reading log"), ("Broken links", "Reading log")]
+    edit = await client.text_document_rename_async(types.RenameParams(text_document=doc(u), position=at, new_name="key-quote"))
+    assert edit.document_changes is None and sorted(rel(client, k) for k in edit.changes) == [LIT, PAPER, LOG]

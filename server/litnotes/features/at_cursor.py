@@ -18,12 +18,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..syntax import BlockId, Heading, Link, NoteSyntax, parse_note
 from ..vault import Vault, heading_key, name_key, stem
 
-__all__ = ["Subject", "LinkParts", "subject_at", "live_note", "link_parts", "is_title", "names_note"]
+_TRAILING_ID = re.compile(r"[ \t]+\^[A-Za-z0-9-]+$")
+
+__all__ = ["Subject", "LinkParts", "subject_at", "live_note", "link_parts", "is_title", "names_note",
+           "heading_name_end"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,12 @@ def link_parts(link: Link, text: str) -> LinkParts | None:
     return LinkParts(ps, pe, ss, se, ds, de)
 
 
+def heading_name_end(heading: Heading) -> int:
+    """End of a heading's name: `## Methods ^m1` ends before its block id (H-7), which a rename keeps."""
+    bare = _TRAILING_ID.search(heading.text)
+    return heading.text_start + bare.start() if bare else heading.text_end
+
+
 def is_title(path: str, note: NoteSyntax, heading: Heading) -> bool:
     """Is `heading` the note's title: its first heading, at level 1?"""
     return bool(note.headings) and note.headings[0] is heading and heading.level == 1
@@ -134,7 +144,8 @@ def subject_at(vault: Vault, path: str, text: str, offset: int) -> Subject | Non
     for h in note.headings:
         if h.start <= offset <= h.end:
             kind = "note" if is_title(path, note, h) else "heading"
-            return Subject(kind, h.start, h.end, path=path, heading=h, name_start=h.text_start, name_end=h.text_end)
+            return Subject(kind, h.start, h.end, path=path, heading=h, name_start=h.text_start,
+                           name_end=heading_name_end(h))
     for hl in note.highlights:
         first_line_end = text.find("\n", hl.start)
         first_line_end = hl.end if first_line_end < 0 else min(first_line_end, hl.end)

@@ -184,10 +184,8 @@ def references_of(vault: Vault, subject: Subject, include_declaration: bool = Tr
 
 
 def references(vault: Vault, path: str, text: str, offset: int, include_declaration: bool = True) -> list[Reference]:
-    """References of whatever is at `offset` of the live `text` of `path` (empty when nothing is)."""
-    subject = subject_at(vault, path, text, offset)
-    if subject is None:
-        return []
+    """References of whatever is at `offset` of the live `text` of `path`; on plain text, of the note itself."""
+    subject = subject_at(vault, path, text, offset) or Subject("note", 0, 0, path=path)  # elsewhere: backlinks
     overrides = {path: live_note(vault, path, text)}
     return references_of(vault, subject, include_declaration, overrides)
 

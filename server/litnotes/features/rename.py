@@ -25,7 +25,7 @@ from ..syntax import Heading, Link
 from ..syntax.inline import decode_uri
 from ..vault import Vault, basename, folder_of, heading_key, name_key, stem
 from ..vault.names import heading_keys
-from .at_cursor import Subject, link_parts, names_note, subject_at
+from .at_cursor import Subject, heading_name_end, link_parts, names_note, subject_at
 from .changes import ChangeBuilder, Texts
 from .completion import heading_link_form
 from .edits import RenameFile, RenamePlace, SourceChange
@@ -51,6 +51,8 @@ def prepare_rename(vault: Vault, path: str, text: str, offset: int, can_rename_f
 
 def _place(vault: Vault, path: str, text: str, s: Subject, can_rename_files: bool) -> RenamePlace:
     span = (s.name_start, s.name_end)
+    if s.kind == "heading" and s.link is None:
+        return RenamePlace(*span, text[s.name_start:s.name_end], "heading")
     if s.kind == "heading":
         return RenamePlace(*span, s.heading.text, "heading")
     if s.kind == "block":
@@ -61,8 +63,8 @@ def _place(vault: Vault, path: str, text: str, s: Subject, can_rename_files: boo
         return RenamePlace(*span, text[s.name_start:s.name_end], "tag")
     if s.kind == "note":
         title = s.heading is not None and s.link is None
-        if title and not names_note(s.path, s.heading):
-            return RenamePlace(*span, s.heading.text, "heading")
+        if title and (not names_note(s.path, s.heading) or not can_rename_files):
+            return RenamePlace(*span, text[s.name_start:s.name_end], "heading")  # the file keeps its name
         if not can_rename_files:
             return RenamePlace(*span, error="renaming a note renames its file, which this editor cannot do through "
                                "the language server; rename the file in the file explorer: litnotes updates the links")
@@ -129,7 +131,7 @@ def _rename_heading(vault: Vault, target: str, heading: Heading, new: str, b: Ch
     if not form:
         return f"`{new}` leaves nothing a link can use once `# | ^ : %% [[ ]]` are removed (H-4)"
     target_note = b.texts.note(target)
-    b.edit(target, heading.text_start, heading.text_end, new)
+    b.edit(target, heading.text_start, heading_name_end(heading), new)
     for h in target_note.headings if target_note else ():
         if h.start < heading.start and heading_key(form) in heading_keys(h.text):
             b.warn(f"the earlier heading `{h.text}` in `{target}` also answers to `#{form}`: links will open it first (H-5)")
@@ -207,7 +209,10 @@ def _rename_citekey(vault: Vault, key: str, new: str, b: ChangeBuilder) -> str |
             for d in note.citekey_defs if note is not None else ():
                 if d.key == key:
                     b.edit(source.path, d.start, d.end, new)
-    for src in sorted(vault.dependents({"c:" + key.lower()})):
+    candidates = vault.dependents({"c:" + key.lower()})  # citations and `[[@key]]`
+    for source in vault.cite_sources(key):
+        candidates |= note_candidates(vault, source.path)  # `[[literature note|@key]]`
+    for src in sorted(candidates):
         note = b.texts.note(src)
         text = b.texts.get(src)
         if note is None or text is None:

@@ -136,7 +136,8 @@ def register(server: LitnotesServer) -> None:
     def on_code_action(ls: LitnotesServer, params: types.CodeActionParams):
         """Snapshot reader: quick fixes for litnotes' diagnostics in the range."""
         only = params.context.only
-        if only and not any(str(k) in ("quickfix", "") or "quickfix".startswith(f"{k}.") for k in only):
+        kinds = [str(getattr(k, "value", k)) for k in only or ()]
+        if kinds and not any(k in ("quickfix", "") for k in kinds):
             return None
         where = located(ls, params.text_document.uri, params.range.start)
         if where is None:
