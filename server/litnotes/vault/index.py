@@ -7,6 +7,7 @@ compared before anything is patched (marksman's summary diff, model-codebases §
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from ..syntax import NoteSyntax
@@ -75,14 +76,15 @@ class ShardedMap:
         return self._shards[hash(key) & 255].get(key, default)
 
     def set(self, key, value) -> None:
+        """Store `value` under `key` (None removes it), copying the key's shard on first write."""
         i = hash(key) & 255
         if i not in self._owned:
             self._shards[i] = dict(self._shards[i])
             self._owned.add(i)
-        if value:
-            self._shards[i][key] = value
-        else:
+        if value is None:
             self._shards[i].pop(key, None)
+        else:
+            self._shards[i][key] = value
 
     def copy(self) -> ShardedMap:
         return ShardedMap(list(self._shards))
@@ -101,22 +103,47 @@ class Tables:
     """The mutable tables behind a Vault. `copy()` shares every table; the first write to a table
     in the copy copies that table (copy-on-write), so a snapshot never sees later changes."""
 
-    __slots__ = ("by_name", "lower_paths", "aliases", "cites", "dependents", "_owned")
+    __slots__ = ("by_name", "lower_paths", "aliases", "cites", "dependents", "_owned", "_owned_values")
 
     def __init__(self) -> None:
         self.by_name: dict[str, tuple[str, ...]] = {}
         self.lower_paths: dict[str, str] = {}
         self.aliases: dict[str, tuple[str, ...]] = {}
         self.cites: dict[str, tuple[CiteSource, ...]] = {}
-        self.dependents = ShardedMap()  # dependency key -> frozenset of note paths
+        self.dependents = ShardedMap()  # dependency key -> set of note paths (never mutated once published)
         self._owned: set[str] = {"by_name", "lower_paths", "aliases", "cites"}
+        # (table, key) pairs whose value this copy created: updated in place, so adding n notes that share
+        # one key costs O(n), not O(n²). The next copy owns nothing, so published values never change.
+        self._owned_values: set[tuple[str, object]] = set()
 
     def copy(self) -> Tables:
         t = Tables.__new__(Tables)
         t.by_name, t.lower_paths, t.aliases, t.cites = self.by_name, self.lower_paths, self.aliases, self.cites
         t.dependents = self.dependents.copy()
         t._owned = set()
+        t._owned_values = set()
         return t
+
+    def _value(self, table: str, key, make):
+        """The value of `key` in `table` that this copy may mutate (copied on first use)."""
+        if (table, key) in self._owned_values:
+            return self.dependents.get(key) if table == "dependents" else getattr(self, table)[key]
+        current = self.dependents.get(key) if table == "dependents" else getattr(self, table).get(key)
+        fresh = make(current or ())
+        if table == "dependents":
+            self.dependents.set(key, fresh)
+        else:
+            self._mut(table)[key] = fresh
+        self._owned_values.add((table, key))
+        return fresh
+
+    def _shrink(self, table: str, key, value) -> None:
+        if not value:
+            self._owned_values.discard((table, key))
+            if table == "dependents":
+                self.dependents.set(key, None)
+            else:
+                self._mut(table).pop(key, None)
 
     def _mut(self, name: str) -> dict:
         if name not in self._owned:
@@ -128,39 +155,48 @@ class Tables:
     def add_file(self, path: str) -> None:
         key = name_key(basename(path))
         self._mut("lower_paths")[path] = name_key(path)
-        by_name = self._mut("by_name")
-        by_name[key] = tuple(sorted(by_name.get(key, ()) + (path,)))
+        paths = self._value("by_name", key, list)
+        if path not in paths:
+            bisect.insort(paths, path)
 
     def remove_file(self, path: str) -> None:
         key = name_key(basename(path))
-        by_name = self._mut("by_name")
-        _drop(by_name, key, tuple(p for p in by_name.get(key, ()) if p != path))
+        if key in self.by_name:
+            paths = self._value("by_name", key, list)
+            if path in paths:
+                paths.remove(path)
+            self._shrink("by_name", key, paths)
         self._mut("lower_paths").pop(path, None)
 
     # A note's range-free contribution.
     def add_summary(self, path: str, s: Summary) -> None:
-        if s.aliases:
-            aliases = self._mut("aliases")
-            for alias in s.aliases:
-                aliases[alias] = tuple(sorted(set(aliases.get(alias, ())) | {path}))
+        for alias in s.aliases:
+            owners = self._value("aliases", alias, list)
+            if path not in owners:
+                bisect.insort(owners, path)
         if s.cites:
             cites = self._mut("cites")
             for key, kind in s.cites:
                 cites[key] = _sorted(cites.get(key, ()) + (CiteSource(key, path, kind),))
         for dep in s.depends:
-            self.dependents.set(dep, self.dependents.get(dep, frozenset()) | {path})
+            self._value("dependents", dep, set).add(path)
 
     def remove_summary(self, path: str, s: Summary) -> None:
-        if s.aliases:
-            aliases = self._mut("aliases")
-            for alias in s.aliases:
-                _drop(aliases, alias, tuple(p for p in aliases.get(alias, ()) if p != path))
+        for alias in s.aliases:
+            if alias in self.aliases:
+                owners = self._value("aliases", alias, list)
+                if path in owners:
+                    owners.remove(path)
+                self._shrink("aliases", alias, owners)
         if s.cites:
             cites = self._mut("cites")
             for key, _kind in s.cites:
                 _drop(cites, key, tuple(c for c in cites.get(key, ()) if c.path != path))
         for dep in s.depends:
-            self.dependents.set(dep, self.dependents.get(dep, frozenset()) - {path})
+            if self.dependents.get(dep) is not None:
+                users = self._value("dependents", dep, set)
+                users.discard(path)
+                self._shrink("dependents", dep, users)
 
     def add_library(self, path: str, keys) -> None:
         cites = self._mut("cites")
