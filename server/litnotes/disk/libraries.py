@@ -15,6 +15,7 @@ from pathlib import Path
 from ..bib import Bibliography, looks_like_bibliography_path, parse_bibliography
 from ..syntax import Problem
 from ..vault import SetLibrary, SetProblems
+from .scan import read_regular, resolves_inside
 
 __all__ = ["LibraryCache", "library_changes", "MAX_LIBRARY_BYTES", "is_library_candidate"]
 
@@ -55,13 +56,16 @@ class LibraryCache:
         self._items[key] = _Cached(stamp, library, problems)
         return library, problems
 
+    def forget(self, path: Path) -> None:
+        """Drop a library that was deleted or renamed (a long session must not keep every one ever seen)."""
+        self._items.pop(str(path), None)
+
     def _read(self, path: Path, display: str, size: int):
-        if size > MAX_LIBRARY_BYTES:
-            return None, (Problem("note.unreadable", 0, 0, f"bibliography is {size / 1e6:.0f} MB: not read"),)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            return None, (Problem("note.unreadable", 0, 0, f"cannot read bibliography: {exc.strerror or exc}"),)
+        data, size, reason = read_regular(path, MAX_LIBRARY_BYTES)
+        if data is None:
+            if reason == "too large":
+                return None, (Problem("note.unreadable", 0, 0, f"bibliography is {size / 1e6:.0f} MB: not read"),)
+            return None, (Problem("note.unreadable", 0, 0, f"bibliography: {reason}"),)
         text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
         self.parse_count += 1
         library = parse_bibliography(text, display)
@@ -84,9 +88,9 @@ def library_changes(root: Path, candidates: list[str], configured: tuple[str, ..
     """Changes for every library: vault files that sniff as libraries, configured paths, notes' `bibliography:`."""
     wanted: dict[str, Path] = {rel: root / rel for rel in candidates}
     for entry in configured:
-        _add_named(root, "", entry, wanted, must_exist=True)
+        _add_named(root, "", entry, wanted, configured=True)
     for note, value in note_paths:
-        _add_named(root, note.rsplit("/", 1)[0] if "/" in note else "", value, wanted, must_exist=False)
+        _add_named(root, note.rsplit("/", 1)[0] if "/" in note else "", value, wanted, configured=False)
     changes: list = []
     for display, path in sorted(wanted.items()):
         library, problems = cache.load(path, display)
@@ -97,19 +101,33 @@ def library_changes(root: Path, candidates: list[str], configured: tuple[str, ..
     return changes
 
 
-def _add_named(root: Path, folder: str, value: str, wanted: dict[str, Path], must_exist: bool) -> None:
-    """A library named in settings or front matter: relative to the note's folder, then the vault, or absolute."""
-    raw = os.path.expanduser(value.strip())
+def _add_named(root: Path, folder: str, value: str, wanted: dict[str, Path], configured: bool) -> None:
+    """A library named in settings or front matter: relative to the note's folder, then the vault, or absolute.
+
+    Only the user's own settings may name a library outside the vault. A note's `bibliography:`
+    value is vault content (a note can come from anyone: a shared vault, a Zotero import), so it
+    must resolve, symbolic links followed, to a file inside the vault: `../../etc/passwd`, `/etc/…`
+    and `~/…` are never opened, nor even looked at."""
+    raw = value.strip()
+    if configured:
+        raw = os.path.expanduser(raw)
     if not raw:
         return
     candidates = [Path(raw)] if os.path.isabs(raw) else [root / folder / raw, root / raw]
     for path in candidates:
-        if path.is_file():
-            try:
-                display = path.resolve().relative_to(root.resolve()).as_posix()
-            except ValueError:
-                display = str(path.resolve())
-            wanted.setdefault(display, path)
-            return
-    if must_exist:
+        try:
+            if not configured and not resolves_inside(root, str(path)):
+                log.info("a note's bibliography: value names a file outside the vault: not read")
+                continue
+            if not path.is_file():
+                continue
+        except (OSError, ValueError):  # a NUL byte (YAML "\0"), a name too long, a loop of links
+            continue
+        try:
+            display = path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            display = str(path.resolve())
+        wanted.setdefault(display, path)
+        return
+    if configured:
         log.warning("configured bibliography %s not found", value)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..syntax import Problem
 
-__all__ = ["ScanResult", "scan_vault", "read_note", "NOTE_SUFFIX"]
+__all__ = ["ScanResult", "scan_vault", "read_note", "read_regular", "resolves_inside", "too_large", "NOTE_SUFFIX"]
 
 log = logging.getLogger(__name__)
 NOTE_SUFFIX = ".md"
@@ -77,17 +78,58 @@ def scan_vault(root: Path) -> ScanResult:
     return result
 
 
+def resolves_inside(root: Path, rel: str) -> bool:
+    """Does `root/rel` (or an absolute path), with every symbolic link followed, stay inside the
+    vault? Checked before reading a file named by an event or a note: the scan never lists a link
+    out of the vault, but a watched-file event or a `bibliography:` value can name one."""
+    root_real = os.path.realpath(root)
+    return _inside(os.path.realpath(os.path.join(root_real, rel)), root_real)
+
+
+def too_large(size: int, max_bytes: int) -> Problem:
+    return Problem("note.unreadable", 0, 0, f"note is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
+                                            "(setting max-note-bytes): not indexed")
+
+
+def read_regular(path: Path, max_bytes: int) -> tuple[bytes | None, int, str]:
+    """(content, size, "") of a regular file of at most `max_bytes`, else (None, size, reason).
+
+    Opened without blocking and checked after opening, so a file replaced between the scan and the
+    read by a FIFO (which would block forever), a folder or a device is refused, and a file that grew
+    meanwhile is never read past the limit."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        return None, 0, f"cannot read: {exc.strerror or exc}"
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None, 0, "not a regular file (a folder, FIFO or device?): not read"
+        if st.st_size > max_bytes:
+            return None, st.st_size, "too large"
+        chunks, size = [], 0
+        while size <= max_bytes:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_bytes:
+            return None, size, "too large"
+        return b"".join(chunks), size, ""
+    except OSError as exc:
+        return None, 0, f"cannot read: {exc.strerror or exc}"
+    finally:
+        os.close(fd)
+
+
 def read_note(path: Path, max_bytes: int) -> tuple[str | None, tuple[Problem, ...]]:
     """A note's text as clients see it (one BOM removed, P-2), or None with the reason."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return None, (Problem("note.unreadable", 0, 0,
-                                  f"note is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
-                                  "(setting max-note-bytes): not indexed"),)
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, (Problem("note.unreadable", 0, 0, f"cannot read: {exc.strerror or exc}"),)
+    data, size, reason = read_regular(path, max_bytes)
+    if data is None:
+        if reason == "too large":
+            return None, (too_large(size, max_bytes),)
+        return None, (Problem("note.unreadable", 0, 0, reason),)
     if b"\x00" in data:
         return None, (Problem("note.unreadable", 0, 0, "contains NUL bytes (a binary file named .md?): not indexed"),)
     if data.startswith(b"\xef\xbb\xbf"):
