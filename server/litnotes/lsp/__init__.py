@@ -15,7 +15,7 @@ __all__ = ["build_server", "main"]
 
 
 def build_server():
-    from . import diagnostics, editing, indexing, language, navigation, sync
+    from . import diagnostics, editing, indexing, language, navigation, paranoid, sync
     from .server import LitnotesServer
 
     server = LitnotesServer()
@@ -25,6 +25,7 @@ def build_server():
     language.register(server)  # completion, completionItem/resolve, hover
     navigation.register(server)  # definition, references, document/workspace symbols, document links, code lens
     editing.register(server)  # prepareRename, rename, willRenameFiles, code actions (quick fixes), litnotes.applyEdit
+    paranoid.register(server)  # litnotes.verify (the index against a rebuild and a fresh load from disk)
     return server
 
 
@@ -36,16 +37,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
     parser.add_argument("--workers", type=int, help="processes used to index a large vault (default: all cores)")
     parser.add_argument("--no-index", action="store_true", help="do not read or write the persistent index")
+    parser.add_argument("--paranoid", action="store_true",
+                        help="after every change, check the index against a rebuild (slow; for tests and bug reports)")
     args = parser.parse_args(argv)
     handler = logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler(sys.stderr)
+    from .robust import hard_exit, redact_logs
+
+    redact_logs(handler, args.log_level)  # no note text in the log above DEBUG
     logging.basicConfig(level=args.log_level, handlers=[handler], format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("pygls").setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))  # no note text in logs
     server = build_server()
     server.workers = args.workers
     server.use_index = not args.no_index
+    server.paranoid_flag = args.paranoid
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
         server.start_io()
-    return 0
+    # The client closed the connection (or sent `exit`): end now, without waiting for indexing threads.
+    hard_exit(0 if server.protocol._shutdown else 1)

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import multiprocessing
 import sys
+import threading
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from ..disk import load_vault, save_index
-from ..vault import SetNote, VaultHost
+from ..vault import VaultHost
 from .convert import uri_to_path
 from .session import Session
 from .settings import EditorSettings, merge_settings
@@ -71,6 +72,31 @@ def _keys(raw: object) -> set[str]:
     return set()
 
 
+async def in_daemon_thread(fn, *args, **kwargs):
+    """`asyncio.to_thread` in a daemon thread of its own: `asyncio.run` and the interpreter wait for
+    the default executor's threads at exit, so a client that shuts the server down (or just closes
+    stdin) while a large vault is indexing would wait for the whole index."""
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+
+    def deliver(result, error) -> None:
+        if not future.done():
+            future.set_exception(error) if error is not None else future.set_result(result)
+
+    def run() -> None:
+        try:
+            result, error = fn(*args, **kwargs), None
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
+            result, error = None, exc
+        try:
+            loop.call_soon_threadsafe(deliver, result, error)
+        except RuntimeError:  # the loop is gone: the server is exiting
+            pass
+
+    threading.Thread(target=run, name="litnotes-index", daemon=True).start()
+    return await future
+
+
 def start_indexing(ls: LitnotesServer, session: Session) -> None:
     task = asyncio.get_running_loop().create_task(_index(ls, session))
     ls.background.add(task)
@@ -101,9 +127,9 @@ async def _index(ls: LitnotesServer, session: Session) -> None:
         return merge_settings(base, editor)[0]
 
     try:
-        host, stats = await asyncio.to_thread(load_vault, session.root, ls.workers, session.libraries,
-                                              progress=progress, mp_context=_mp_context(), adjust_settings=adjust,
-                                              use_index=ls.use_index)
+        host, stats = await in_daemon_thread(load_vault, session.root, ls.workers, session.libraries,
+                                             progress=progress, mp_context=_mp_context(), adjust_settings=adjust,
+                                             use_index=ls.use_index)
     except Exception:  # noqa: BLE001 - a failed index leaves the open notes working
         log.exception("indexing %s failed", session.root)
         host, stats = None, None
@@ -122,16 +148,30 @@ def _swap(ls: LitnotesServer, session: Session, host: VaultHost) -> None:
     from .sync import reload_paths  # noqa: PLC0415
 
     open_uris = ls.open_uris(session)
-    changes = [SetNote(rel, ls.documents.get(uri).text) for rel, uri in sorted(open_uris.items())
-               if ls.documents.get(uri) is not None and rel.lower().endswith(".md")]
-    host.apply(changes)
+    host.apply(open_changes(ls, session, host.vault, open_uris))
     session.host = host
     session.indexed = True
     pending, session.pending_paths = session.pending_paths, set()
     if pending:
         reload_paths(ls, session, pending)
+    if ls.paranoid:
+        from .paranoid import check  # noqa: PLC0415
+
+        check(ls, session, "indexing")
     session.published.clear()
     ls.publisher.changed(set(open_uris.values()), None)
+
+
+def open_changes(ls: LitnotesServer, session: Session, vault, open_uris: dict[str, str] | None = None) -> list:
+    """The editor's texts of the session's open notes, as changes over `vault` (freshly loaded from disk)."""
+    from .sync import note_changes  # noqa: PLC0415
+
+    changes: list = []
+    for rel, uri in sorted((open_uris if open_uris is not None else ls.open_uris(session)).items()):
+        doc = ls.documents.get(uri)
+        if doc is not None and rel.lower().endswith(".md"):
+            changes += note_changes(vault, rel, doc.text)
+    return changes
 
 
 async def _register_watchers(ls: LitnotesServer) -> None:
@@ -177,3 +217,10 @@ def register(server: LitnotesServer) -> None:
     def on_shutdown(ls: LitnotesServer, params: None) -> None:
         for task in list(ls.background):
             task.cancel()
+
+    @server.feature(types.EXIT)
+    def on_exit(ls: LitnotesServer, params: None) -> None:
+        """End the process now: an index still being built in a thread or worker process is not waited for."""
+        from .robust import hard_exit  # noqa: PLC0415
+
+        hard_exit(0 if ls.protocol._shutdown else 1)

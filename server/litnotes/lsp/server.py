@@ -11,16 +11,19 @@ import logging
 from pathlib import Path
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from .. import __version__
 from ..disk import read_note
+from ..disk.libraries import MAX_LIBRARY_BYTES
+from ..disk.scan import resolves_inside as _resolves_inside
 from ..vault import Change
 from .client import ClientInfo
 from .convert import encoding_of
 from .documents import DocumentStore
+from .robust import RobustProtocol
 from .session import Session
 from .settings import EditorSettings
 
@@ -30,8 +33,9 @@ log = logging.getLogger(__name__)
 VAULT_MARKERS = (".obsidian", ".litnotes.toml")
 
 
-class LitnotesProtocol(LanguageServerProtocol):
-    """pygls' protocol with document sync left to litnotes' own store (pygls' splits lines wrongly)."""
+class LitnotesProtocol(RobustProtocol):
+    """pygls' protocol with document sync left to litnotes' own store (pygls' splits lines wrongly),
+    and an answer to every request however malformed (robust.py)."""
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
@@ -74,6 +78,9 @@ class LitnotesServer(LanguageServer):
 
         self.publisher = Publisher(self)
         self.background: set = set()  # running asyncio tasks, kept referenced until done
+        self.paranoid_flag = False  # `litnotes serve --paranoid`
+        self.paranoid_checks = 0
+        self.paranoid_mismatches = 0
 
     # --- where things are ----------------------------------------------------------------
     def session_for(self, path: Path) -> Session | None:
@@ -115,19 +122,26 @@ class LitnotesServer(LanguageServer):
         if uri is not None:
             doc = self.documents.get(uri)
             return doc.text if doc else None
-        if rel.startswith("/"):  # a configured library outside the vault
+        vault = session.host.vault
+        if rel.startswith("/"):  # a configured library outside the vault, and nothing else outside it
+            if rel not in vault.libraries:
+                return None
             path = Path(rel)
         else:
             path = session.root / rel
-            if not session.contains(path):
+            if not session.contains(path) or not _resolves_inside(session.root, rel):
                 return None
-        text, _ = read_note(path, 1 << 30)
+        text, _ = read_note(path, vault.settings.max_note_bytes if rel.lower().endswith(".md") else MAX_LIBRARY_BYTES)
         return text
 
     # --- the only writer -------------------------------------------------------------------
     def apply(self, session: Session, changes: list[Change], edited_uri: str | None = None) -> None:
         """Apply changes to a session's vault and schedule diagnostics for the open notes they affect."""
         _vault, affected = session.host.apply(changes)
+        if self.paranoid:
+            from .paranoid import check  # noqa: PLC0415
+
+            check(self, session, type(changes[0]).__name__ if changes else "nothing")
         if not affected:
             return
         uris = self.open_uris(session)
@@ -135,5 +149,14 @@ class LitnotesServer(LanguageServer):
         self.publisher.changed(touched, edited_uri)
 
     def report_server_error(self, error: Exception, source) -> None:
-        """Log server errors instead of popping up a message box for each one."""
+        """Log server errors instead of popping up a message box for each one (a message that is not
+        JSON at all gets JSON-RPC's parse error, the only answer it can have)."""
         log.error("litnotes server error (%s): %r", getattr(source, "__name__", source), error, exc_info=error)
+        if isinstance(error, ValueError) and source is JsonRpcException:  # json.JSONDecodeError, UnicodeDecodeError
+            self.protocol.answer_parse_error()
+
+    @property
+    def paranoid(self) -> bool:
+        """Check the index against a rebuild after every change (`--paranoid` or the `paranoid` setting)."""
+        return self.paranoid_flag or self.editor.mapping.get("paranoid") is True
+

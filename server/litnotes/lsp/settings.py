@@ -3,7 +3,7 @@
 Keys are those of `.litnotes.toml` (`exclude`, `severity`, `citekey-properties`, `bibliography`,
 `max-note-bytes`) plus `debounce-ms` (delay before diagnostics are pushed) and `code-lens` (true:
 reference counts on headings and highlights; editor-only, kept in `mapping` so that merged settings
-keep it). Camel-case spellings (`citekeyProperties`, `debounceMs`, `codeLens`) are accepted too.
+keep it) and `paranoid` (true: check the index after every change, see paranoid.py). Camel-case spellings (`citekeyProperties`, `debounceMs`, `codeLens`) are accepted too.
 Invalid values are reported and defaults used.
 """
 
@@ -53,7 +53,8 @@ class EditorSettings:
 
 
 def merge_settings(base: VaultSettings, editor: EditorSettings) -> tuple[VaultSettings, list[str]]:
-    mapping = {k: v for k, v in editor.mapping.items() if k != "code-lens"}
+    mapping = {k: v for k, v in editor.mapping.items() if k not in ("code-lens", "paranoid")}
     settings, problems = settings_from_mapping(mapping, base)
-    lens = [] if isinstance(editor.mapping.get("code-lens", False), bool) else ["`code-lens` must be true or false; off"]
+    lens = [f"`{k}` must be true or false; off" for k in ("code-lens", "paranoid")
+            if not isinstance(editor.mapping.get(k, False), bool)]
     return settings, editor.problems + lens + [p.message for p in problems]

@@ -14,6 +14,7 @@ from lsprotocol import types
 
 from ..disk import CONFIG_NAME, load_settings, read_note
 from ..disk.libraries import is_library_candidate, library_changes
+from ..disk.scan import resolves_inside, too_large
 from ..vault import Remove, SetFile, SetLibrary, SetNote, SetProblems, SetSettings
 from .convert import canonical_uri, uri_to_path
 from .settings import merge_settings
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from .server import LitnotesServer
     from .session import Session
 
-__all__ = ["register", "reload_paths", "apply_settings"]
+__all__ = ["register", "reload_paths", "apply_settings", "note_changes"]
 
 log = logging.getLogger(__name__)
 SETTINGS_FILES = {CONFIG_NAME, ".obsidian/app.json", ".obsidian/templates.json"}
@@ -53,11 +54,38 @@ def apply_settings(ls: LitnotesServer, session: Session) -> None:
     ls.apply(session, [SetSettings(merged), SetProblems(CONFIG_NAME, tuple(file_problems))])
 
 
+def note_changes(vault, rel: str, text: str) -> list:
+    """The changes that put a note's editor text into `vault`. A text over `max-note-bytes` is not
+    parsed, as when it is read from disk: the note becomes a plain file with `note.unreadable`."""
+    limit = vault.settings.max_note_bytes
+    size = len(text) if len(text) > limit or len(text) * 4 <= limit else len(text.encode("utf-8", "surrogatepass"))
+    if size > limit:
+        return [Remove(rel), SetFile(rel), SetProblems(rel, (too_large(size, limit),))]
+    changes: list = [SetNote(rel, text)]
+    problems = vault.file_problems(rel)
+    if any(p.code == "note.unreadable" and "max-note-bytes" in p.message for p in problems):  # it was too large
+        changes.append(SetProblems(rel, tuple(p for p in problems if "max-note-bytes" not in p.message)))
+    return changes
+
+
+def _readable(root, rel: str) -> bool:
+    """A regular file (or a link to one) that stays inside the vault, as the scan would list it."""
+    try:
+        return resolves_inside(root, rel) and (root / rel).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def reload_paths(ls: LitnotesServer, session: Session, rels: set[str]) -> None:
-    """Re-read files that changed on disk (not the ones open in the editor)."""
+    """Re-read files that changed on disk (not the ones open in the editor).
+
+    A path is read only when it resolves inside the vault (an event can name a symbolic link to
+    `/etc/passwd`), and the result matches what indexing from scratch would give (incremental ==
+    rebuild): a note that can no longer be read stops being a note."""
     if not session.indexed and session.index_wanted:
         session.pending_paths |= rels
     open_rels = ls.open_uris(session)
+    vault = session.host.vault
     changes: list = []
     libraries: list[str] = []
     for rel in sorted(rels):
@@ -67,12 +95,18 @@ def reload_paths(ls: LitnotesServer, session: Session, rels: set[str]) -> None:
             continue
         if rel in open_rels:
             continue
-        if not path.is_file():
+        if not _readable(session.root, rel):
             changes.append(Remove(rel))
+            session.libraries.forget(path)
             continue
         if rel.lower().endswith(".md"):
-            text, problems = read_note(path, session.host.vault.settings.max_note_bytes)
-            changes.append(SetNote(rel, text) if text is not None else SetFile(rel))
+            text, problems = read_note(path, vault.settings.max_note_bytes)
+            if text is not None:
+                changes.append(SetNote(rel, text))
+            else:
+                if rel in vault.notes:
+                    changes.append(Remove(rel))  # too large, binary or unreadable now: no longer a note
+                changes.append(SetFile(rel))
             changes.append(SetProblems(rel, problems))
         else:
             changes.append(SetFile(rel))
@@ -108,7 +142,7 @@ def register(server: LitnotesServer) -> None:
         doc = ls.documents.open(uri, params.text_document.text, params.text_document.version)
         session, rel = _locate(ls, uri, create=True)
         if session is not None and rel is not None and rel.lower().endswith(".md"):
-            ls.apply(session, [SetNote(rel, doc.text)], uri)
+            ls.apply(session, note_changes(session.host.vault, rel, doc.text), uri)
             ls.publisher.changed({uri}, None)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -129,7 +163,7 @@ def register(server: LitnotesServer) -> None:
         doc.version = params.text_document.version
         session, rel = _locate(ls, uri)
         if session is not None and rel is not None and rel.lower().endswith(".md"):
-            ls.apply(session, [SetNote(rel, doc.text)], uri)
+            ls.apply(session, note_changes(session.host.vault, rel, doc.text), uri)
             ls.publisher.changed({uri}, None)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
