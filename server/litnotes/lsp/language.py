@@ -32,8 +32,8 @@ def _where(ls: LitnotesServer, uri: str, position: types.Position):
     path = uri_to_path(uri)
     session = ls.session_for(path) if path is not None else None
     rel = session.rel(path) if session is not None else None
-    if doc is None or rel is None:
-        return None
+    if doc is None or rel is None or len(doc.text) > session.host.vault.settings.max_note_bytes:
+        return None  # a note over max-note-bytes is not indexed: nothing to look up (and no 50 MB re-parse)
     return session, rel, doc, offset_of(doc.index, position, ls.client.encoding)
 
 

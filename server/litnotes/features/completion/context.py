@@ -30,6 +30,7 @@ _TAG_CHAR = re.compile(r"[^\s!\"#$%&'()*+,.:;<=>?@\[\\\]^`{|}~\u2000-\u206f\u2e0
 _TAG_TAIL = re.compile(r"[^\s!\"#$%&'()*+,.:;<=>?@\[\\\]^`{|}~\u2000-\u206f\u2e00-\u2e7f]*")
 _HTML_TAG_OPEN = re.compile(r"<[A-Za-z][A-Za-z0-9-]*\s[^<>]*$")
 _TARGET_TAIL = re.compile(r"[^\[\]|#^\r\n]*\]\]")  # the rest of the target word and the closing ]]
+_MAX_WORD = 1000  # a cite key or tag being typed is never longer
 _TARGET_BEFORE_PART = re.compile(r"[^\[\]|#\r\n]*(?=[|#][^\[\]\r\n]*\]\])")  # … up to a `|display` or `#sub`
 
 
@@ -149,11 +150,23 @@ def _link(text: str, offset: int) -> Typing | None:
     return Typing("link", start, offset, before[opener + 2:], embed)
 
 
+def _word_start(text: str, offset: int, line_start: int, chars: re.Pattern) -> int | None:
+    """Where the word of `chars` that ends at the cursor starts; None for a word longer than
+    `_MAX_WORD` (nothing to complete there, and walking back over a pasted 50 MB line would hang)."""
+    stop = max(line_start, offset - _MAX_WORD)
+    i = offset
+    while i > stop and chars.match(text[i - 1]):
+        i -= 1
+    if i == stop > line_start and chars.match(text[i - 1]):
+        return None
+    return i
+
+
 def _citekey(text: str, offset: int) -> Typing | None:
     line_start, _ = _line_bounds(text, offset)
-    i = offset
-    while i > line_start and _CITE_CHARS.match(text[i - 1]):
-        i -= 1
+    i = _word_start(text, offset, line_start, _CITE_CHARS)
+    if i is None:
+        return None
     if i > line_start and text[i - 1] == "{":
         i -= 1
     at = i - 1
@@ -172,9 +185,9 @@ def _citekey(text: str, offset: int) -> Typing | None:
 
 def _tag(text: str, offset: int) -> Typing | None:
     line_start, _ = _line_bounds(text, offset)
-    i = offset
-    while i > line_start and _TAG_CHAR.match(text[i - 1]):
-        i -= 1
+    i = _word_start(text, offset, line_start, _TAG_CHAR)
+    if i is None:
+        return None
     at = i - 1
     if at < line_start or text[at] != "#" or _escaped(text, at, line_start):
         return None
