@@ -135,6 +135,10 @@ async def _index(ls: LitnotesServer, session: Session) -> None:
         host, stats = None, None
     if host is not None:
         _swap(ls, session, host)
+        if ls.editor is not editor:  # the settings changed while indexing: apply them (re-indexing if need be)
+            from .sync import apply_settings  # noqa: PLC0415
+
+            apply_settings(ls, session)
         log.info("indexed %s: %d notes in %.2f s (%d parsed, the rest from the persistent index)",
                  session.root, stats.notes, stats.seconds, stats.parsed)
     if token is not None:

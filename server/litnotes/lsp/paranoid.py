@@ -9,13 +9,15 @@ a debugging aid, off by default.
 
 The `litnotes.verify` command (always available) goes further: it loads each vault afresh from disk,
 applies the editor's open texts as indexing does, and compares that with the live index. It answers
-`{ok, checks, mismatches, vaults: [{root, notes, rebuild, disk, tables}]}`; `tables` names the
-tables that differ (never their contents). It blocks the server for one load of the vault, so it is
+`{ok, checks, mismatches, vaults: [{root, notes, rebuild, disk, tables}], documents: {uri: sha1}}`;
+`tables` names the tables that differ (never their contents). It blocks the server for one load of the vault, so it is
 meant for tests and bug reports, not for every keystroke.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -63,7 +65,7 @@ def verify(ls: LitnotesServer) -> dict:
         if not session.index_wanted:
             continue
         if not session.indexed:
-            vaults.append({"root": str(session.root), "indexed": False, "rebuild": True, "disk": True, "tables": []})
+            vaults.append({"root": str(session.root), "indexed": False, "rebuild": False, "disk": False, "tables": []})
             continue
         live = session.host.vault.structure()
         rebuilt = differing_tables(live, VaultHost.rebuild(session.host.vault).vault.structure())
@@ -75,12 +77,20 @@ def verify(ls: LitnotesServer) -> dict:
             log.error("verify: the index of a vault differs (rebuild: %s; disk: %s)", rebuilt, from_disk)
         vaults.append({"root": str(session.root), "indexed": True, "notes": len(session.host.vault.notes),
                        "rebuild": not rebuilt, "disk": not from_disk, "tables": sorted(set(rebuilt) | set(from_disk))})
+    documents = {doc.uri: hashlib.sha1(doc.text.encode("utf-8", "surrogatepass")).hexdigest() for doc in ls.documents}
     return {"ok": all(v["rebuild"] and v["disk"] for v in vaults), "checks": ls.paranoid_checks,
-            "mismatches": ls.paranoid_mismatches, "vaults": vaults}
+            "mismatches": ls.paranoid_mismatches, "vaults": vaults, "documents": documents}
 
 
 def register(server: LitnotesServer) -> None:
     @server.command(VERIFY_COMMAND)
-    def on_verify(ls: LitnotesServer, *args) -> dict:
-        """Does every live index equal a rebuild and a fresh load from disk? (tests and bug reports)"""
+    async def on_verify(ls: LitnotesServer, *args) -> dict:
+        """Does every live index equal a rebuild and a fresh load from disk? (tests and bug reports)
+
+        Waits (up to a minute) for vaults still indexing; `documents` gives the SHA-1 of each open
+        document's text, so a client can check that its edits arrived as it made them."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 60
+        while any(s.index_wanted and not s.indexed for s in ls.sessions) and loop.time() < deadline:
+            await asyncio.sleep(0.05)
         return verify(ls)

@@ -51,7 +51,15 @@ def apply_settings(ls: LitnotesServer, session: Session) -> None:
     merged, problems = merge_settings(base, ls.editor)
     for message in problems:
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"litnotes: {message}"))
+    old = session.host.vault.settings
     ls.apply(session, [SetSettings(merged), SetProblems(CONFIG_NAME, tuple(file_problems))])
+    if session.indexed and (old.parse_options != merged.parse_options or old.max_note_bytes != merged.max_note_bytes
+                            or old.bibliography != merged.bibliography):
+        # Notes were parsed (or skipped, or libraries found) under the old settings: index afresh.
+        from .indexing import start_indexing  # noqa: PLC0415
+
+        session.indexed = False
+        start_indexing(ls, session)
 
 
 def note_changes(vault, rel: str, text: str) -> list:
