@@ -174,7 +174,7 @@ def open_changes(ls: LitnotesServer, session: Session, vault, open_uris: dict[st
     for rel, uri in sorted((open_uris if open_uris is not None else ls.open_uris(session)).items()):
         doc = ls.documents.get(uri)
         if doc is not None and rel.lower().endswith(".md"):
-            changes += note_changes(vault, rel, doc.text)
+            changes += note_changes(vault, rel, doc.text, session.root)
     return changes
 
 

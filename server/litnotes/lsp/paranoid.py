@@ -9,9 +9,12 @@ a debugging aid, off by default.
 
 The `litnotes.verify` command (always available) goes further: it loads each vault afresh from disk,
 applies the editor's open texts as indexing does, and compares that with the live index. It answers
-`{ok, checks, mismatches, vaults: [{root, notes, rebuild, disk, tables}], documents: {uri: sha1}}`;
-`tables` names the tables that differ (never their contents). It blocks the server for one load of the vault, so it is
-meant for tests and bug reports, not for every keystroke.
+`{ok, checks, mismatches, vaults: [{root, notes, rebuild, disk, tables, keys}], documents: {uri: sha1},
+finished_futures}`: `tables` names the tables that differ and `keys` the paths or names whose entries differ
+(the log gets only the table names); `documents` hashes each open text, so a client can check that its
+edits arrived as made; `finished_futures` counts handler futures kept after they finished (a leak).
+It blocks the server for one
+load of the vault, so it is meant for tests and bug reports, not for every keystroke.
 """
 
 from __future__ import annotations
@@ -40,6 +43,19 @@ TABLES = ("notes", "files", "by_name", "lower_paths", "aliases", "cites", "depen
 
 def differing_tables(a: tuple, b: tuple) -> list[str]:
     return [name for name, x, y in zip(TABLES, a, b) if x != y]
+
+
+def differing_keys(a: tuple, b: tuple, limit: int = 20) -> dict[str, list[str]]:
+    """For each differing table, the keys (paths, names) whose entries differ: for the client, not the log."""
+    found = {}
+    for name, x, y in zip(TABLES, a, b):
+        if x != y:
+            if isinstance(x, dict) and isinstance(y, dict):
+                keys = {k for k in x.keys() | y.keys() if x.get(k) != y.get(k)}
+            else:
+                keys = set(x) ^ set(y)
+            found[name] = sorted(str(k) for k in keys)[:limit]
+    return found
 
 
 def check(ls: LitnotesServer, session: Session, after: str) -> bool:
@@ -72,14 +88,17 @@ def verify(ls: LitnotesServer) -> dict:
         host, _stats = load_vault(session.root, 1, LibraryCache(),
                                   adjust_settings=lambda base: merge_settings(base, ls.editor)[0])
         host.apply(open_changes(ls, session, host.vault))
-        from_disk = differing_tables(live, host.vault.structure())
+        fresh = host.vault.structure()
+        from_disk = differing_tables(live, fresh)
         if rebuilt or from_disk:
             log.error("verify: the index of a vault differs (rebuild: %s; disk: %s)", rebuilt, from_disk)
         vaults.append({"root": str(session.root), "indexed": True, "notes": len(session.host.vault.notes),
-                       "rebuild": not rebuilt, "disk": not from_disk, "tables": sorted(set(rebuilt) | set(from_disk))})
+                       "rebuild": not rebuilt, "disk": not from_disk, "tables": sorted(set(rebuilt) | set(from_disk)),
+                       "keys": differing_keys(live, fresh)})
     documents = {doc.uri: hashlib.sha1(doc.text.encode("utf-8", "surrogatepass")).hexdigest() for doc in ls.documents}
     return {"ok": all(v["rebuild"] and v["disk"] for v in vaults), "checks": ls.paranoid_checks,
-            "mismatches": ls.paranoid_mismatches, "vaults": vaults, "documents": documents}
+            "mismatches": ls.paranoid_mismatches, "vaults": vaults, "documents": documents,
+            "finished_futures": sum(1 for f in list(ls.protocol._request_futures.values()) if f.done())}
 
 
 def register(server: LitnotesServer) -> None:

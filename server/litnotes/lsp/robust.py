@@ -3,8 +3,9 @@ a prompt exit, and no note text in the log.
 
 pygls (2.1) leaves a request whose params do not match the protocol (a negative position, a string
 where a number belongs, no params at all) without any answer, so the editor waits for it for ever;
-it ignores requests after `shutdown` without answering; and some of its warnings print whole
-messages. `RobustProtocol` answers such requests with the JSON-RPC error they deserve (`-32602`
+it ignores requests after `shutdown` without answering; it keeps the future of every notification
+handled by a generator or coroutine for ever (a slow leak: one per keystroke); and some of its
+warnings print whole messages. `RobustProtocol` answers such requests with the JSON-RPC error they deserve (`-32602`
 invalid params, `-32600` invalid request, `-32700` parse error) and drops bad notifications with a
 warning that names only the method.
 
@@ -53,6 +54,10 @@ def _short(value) -> str:
 
 
 class RobustProtocol(LanguageServerProtocol):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._finished: list = []  # (msg_id, future) of finished handlers, to drop from _request_futures
+
     def structure_message(self, data):
         if not isinstance(data, dict) or "jsonrpc" not in data:
             return data
@@ -69,6 +74,7 @@ class RobustProtocol(LanguageServerProtocol):
             raise
 
     def handle_message(self, message) -> None:
+        self._forget_finished()
         if message is None:
             return
         if isinstance(message, _Malformed):
@@ -95,6 +101,26 @@ class RobustProtocol(LanguageServerProtocol):
                 self._answer_error(message.id, INVALID_REQUEST, "the server is shutting down")
             return
         super().handle_message(message)
+
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+        # pygls files the future of every generator, coroutine or threaded handler in
+        # `_request_futures` and removes it only when it answers a request: the futures of
+        # notifications (a uuid each: every keystroke's didChange) and of the handlers that builtin
+        # generators delegate to (initialized, didChangeConfiguration) stayed for the whole session.
+        # They are forgotten when the next message arrives (not at once: `shutdown` cancels the
+        # futures while it iterates over them, and a callback may run in a worker thread).
+        def forget_then_callback(future, msg_id=msg_id) -> None:
+            self._finished.append((msg_id, future))
+            callback(future)
+
+        return super()._execute_handler(msg_id, handler, forget_then_callback, args, kwargs)
+
+    def _forget_finished(self) -> None:
+        finished = self._finished
+        while finished:
+            msg_id, future = finished.pop()
+            if self._request_futures.get(msg_id) is future:
+                del self._request_futures[msg_id]
 
     def _answer_error(self, msg_id, code: int, text: str) -> None:
         if _valid_id(msg_id):

@@ -8,6 +8,7 @@ watched-file events and file operations re-read what changed on disk (a Zotero r
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -62,17 +63,29 @@ def apply_settings(ls: LitnotesServer, session: Session) -> None:
         start_indexing(ls, session)
 
 
-def note_changes(vault, rel: str, text: str) -> list:
-    """The changes that put a note's editor text into `vault`. A text over `max-note-bytes` is not
-    parsed, as when it is read from disk: the note becomes a plain file with `note.unreadable`."""
+def _too_large(vault, text: str) -> int | None:
+    """The UTF-8 size of an editor text over `max-note-bytes`, or None."""
     limit = vault.settings.max_note_bytes
     size = len(text) if len(text) > limit or len(text) * 4 <= limit else len(text.encode("utf-8", "surrogatepass"))
-    if size > limit:
-        return [Remove(rel), SetFile(rel), SetProblems(rel, (too_large(size, limit),))]
+    return size if size > limit else None
+
+
+def disk_problems(root: Path, rel: str, limit: int) -> tuple:
+    """What reading `rel` from disk reports (invalid UTF-8, NUL, size), as indexing would record it."""
+    return read_note(root / rel, limit)[1] if _readable(root, rel) else ()
+
+
+def note_changes(vault, rel: str, text: str, root: Path) -> list:
+    """The changes that put a note's editor text into `vault`. A text over `max-note-bytes` is not
+    parsed, as when it is read from disk: the note becomes a plain file with `note.unreadable`.
+    Otherwise the note is the editor's text, with the problems its file on disk has."""
+    size = _too_large(vault, text)
+    if size is not None:
+        return [Remove(rel), SetFile(rel), SetProblems(rel, (too_large(size, vault.settings.max_note_bytes),))]
     changes: list = [SetNote(rel, text)]
-    problems = vault.file_problems(rel)
-    if any(p.code == "note.unreadable" and "max-note-bytes" in p.message for p in problems):  # it was too large
-        changes.append(SetProblems(rel, tuple(p for p in problems if "max-note-bytes" not in p.message)))
+    if any(p.code == "note.unreadable" and "max-note-bytes" in p.message for p in vault.file_problems(rel)):
+        # It was too large (in the editor, or on disk): the disk's own problems apply again.
+        changes.append(SetProblems(rel, disk_problems(root, rel, vault.settings.max_note_bytes)))
     return changes
 
 
@@ -102,6 +115,10 @@ def reload_paths(ls: LitnotesServer, session: Session, rels: set[str]) -> None:
             apply_settings(ls, session)
             continue
         if rel in open_rels:
+            doc = ls.documents.get(open_rels[rel])
+            if doc is not None and rel.lower().endswith(".md") and _too_large(vault, doc.text) is None:
+                # The editor's text stays; what the file on disk now reports (saved, fixed, broken) is updated.
+                changes.append(SetProblems(rel, disk_problems(session.root, rel, vault.settings.max_note_bytes)))
             continue
         if not _readable(session.root, rel):
             changes.append(Remove(rel))
@@ -121,6 +138,8 @@ def reload_paths(ls: LitnotesServer, session: Session, rels: set[str]) -> None:
             if is_library_candidate(rel):
                 libraries.append(rel)
     if libraries:
+        for rel in libraries:  # an event is news: a rewrite within one clock tick keeps (mtime, size)
+            session.libraries.forget(session.root / rel)
         found = library_changes(session.root, libraries, (), [], session.libraries)
         still = {c.path for c in found if isinstance(c, SetLibrary)}
         for rel in libraries:
@@ -150,7 +169,7 @@ def register(server: LitnotesServer) -> None:
         doc = ls.documents.open(uri, params.text_document.text, params.text_document.version)
         session, rel = _locate(ls, uri, create=True)
         if session is not None and rel is not None and rel.lower().endswith(".md"):
-            ls.apply(session, note_changes(session.host.vault, rel, doc.text), uri)
+            ls.apply(session, note_changes(session.host.vault, rel, doc.text, session.root), uri)
             ls.publisher.changed({uri}, None)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -171,7 +190,7 @@ def register(server: LitnotesServer) -> None:
         doc.version = params.text_document.version
         session, rel = _locate(ls, uri)
         if session is not None and rel is not None and rel.lower().endswith(".md"):
-            ls.apply(session, note_changes(session.host.vault, rel, doc.text), uri)
+            ls.apply(session, note_changes(session.host.vault, rel, doc.text, session.root), uri)
             ls.publisher.changed({uri}, None)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
