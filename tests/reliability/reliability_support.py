@@ -157,8 +157,8 @@ NOT_INDEXED = ["Outside link.md", "library/Outside.bib", "outside-folder/secret.
 class RawServer:
     """`litnotes serve` as a subprocess, spoken to in raw JSON-RPC (for messages pygls would refuse to send)."""
 
-    def __init__(self, *args: str, env: dict | None = None) -> None:
-        self.process = subprocess.Popen([*SERVER, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    def __init__(self, *args: str, env: dict | None = None, command: list[str] | None = None) -> None:
+        self.process = subprocess.Popen([*(command or SERVER), *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, env=env)
         self.messages: queue.Queue = queue.Queue()
         self.stderr = bytearray()

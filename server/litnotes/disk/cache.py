@@ -93,7 +93,8 @@ class IndexCache:
     def save(self, entries: dict[str, tuple]) -> None:
         """Write `rel -> ((mtime_ns, size), syntax, problems)` atomically into a private folder."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.path.parent.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # litnotes' own folder: private when we create it
+            self.path.parent.mkdir(exist_ok=True, mode=0o700)
             os.chmod(self.path.parent, 0o700)
             header = json.dumps(self.header).encode("utf-8")
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".index-")
