@@ -1,4 +1,5 @@
-"""VaultHost: one edit re-parses one note, only dependents are re-diagnosed, and incremental == rebuild."""
+"""VaultHost: one edit re-parses one note, only dependents are re-diagnosed, and incremental == rebuild
+(a small state machine, and a larger one with renames, settings, libraries and batches of changes)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from litnotes.features import diagnose_note
-from litnotes.vault import Remove, SetFile, SetNote, VaultHost
+from litnotes.syntax import Problem
+from litnotes.vault import Remove, SetFile, SetLibrary, SetNote, SetProblems, SetSettings, VaultHost, VaultSettings
 
 BASE = {
     "paper.md": '---\naliases: ["@smith2020"]\n---\n# Results\ntext ^abc\n',
@@ -106,3 +108,98 @@ class IncrementalMachine(RuleBasedStateMachine):
 
 IncrementalMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=25, deadline=None)
 TestIncremental = IncrementalMachine.TestCase
+
+
+# --- at a larger scale: more files, renames, settings, libraries, several changes per apply ---------------
+
+BIG_NAMES = ["a.md", "b.md", "c.md", "dir/a.md", "dir/b.md", "dir/sub/a.md", "other/c.md", "@k.md", "@smith2020.md",
+             "templates/t.md", "Archive/old.md", "x y.md", "Ünïcode.md", "dir/x y.md"]
+ATTACHMENTS = ["img.png", "dir/img.png", "doc.pdf"]
+LIBRARIES = ["refs.bib", "dir/refs.json"]
+BIG_BODIES = BODIES + [
+    "[[a#H]] [[a#^x]] ![[img.png]] [[dir/img.png]] [[x y]] [[Ünïcode]]",
+    '---\naliases: ["@smith2020", "Alias A"]\ncitekey: smith2020\n---\n# H\n## Sub ^x',
+    "[@smith2020] [@k] [@lib1; @lib2] [[@smith2020]] @lib3",
+    "---\nlinks: \"[[b]]\"\n---\n[[Alias A]] [[c#Sub]]",
+    "> [!note] t ^x\n> body [[other/c]]\n\n- [[dir/sub/a#H]]",
+    "**Cite key**: lib1\n# H\n^x",
+    "---\naliases: [\"@k\"]\n---\n[[#H]] [[#^x]]\n# H",
+    "[[a]] [[b]] [[c]] [[dir/a]] [[dir/b]] [[missing]] [[templates/t]] [[Archive/old]]",
+]
+SETTINGS = [
+    VaultSettings(),
+    VaultSettings(exclude=("templates/",)),
+    VaultSettings(exclude=("Archive/**", "dir/sub/")),
+    VaultSettings(citekey_properties=frozenset({"citekey", "zotero-key"})),
+    VaultSettings(severity=(("link.unresolved", "warning"), ("cite-key.*", "off"))),
+    VaultSettings(link_format="relative"),
+]
+KEYS = [(), ("lib1",), ("lib1", "lib2"), ("smith2020",), ("k", "lib3"), ("Smith2020",)]
+
+
+class LargeIncrementalMachine(RuleBasedStateMachine):
+    """Every kind of change, several per apply; after each: incremental == rebuild, and every note the
+    host did *not* report as affected has exactly the diagnostics it had before."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.host = VaultHost()
+        self.pending: list = []
+
+    def apply(self, changes: list) -> None:
+        vault = self.host.vault
+        before = {p: diagnose_note(vault, p) for p in vault.notes}
+        _vault, affected = self.host.apply(changes)
+        after = self.host.vault
+        stale = [p for p in before if p in after.notes and p not in affected and diagnose_note(after, p) != before[p]]
+        assert stale == [], f"diagnostics changed but not reported as affected: {stale} after {changes!r}"
+
+    @rule(path=st.sampled_from(BIG_NAMES), body=st.sampled_from(BIG_BODIES))
+    def set_note(self, path: str, body: str) -> None:
+        self.apply([SetNote(path, body)])
+
+    @rule(path=st.sampled_from(BIG_NAMES + ATTACHMENTS + LIBRARIES))
+    def remove(self, path: str) -> None:
+        self.apply([Remove(path)])
+
+    @rule(old=st.sampled_from(BIG_NAMES), new=st.sampled_from(BIG_NAMES))
+    def rename(self, old: str, new: str) -> None:
+        note = self.host.vault.note(old)
+        if note is not None and old != new:
+            self.apply([Remove(old), SetNote(new, syntax=note)])
+
+    @rule(path=st.sampled_from(ATTACHMENTS))
+    def add_attachment(self, path: str) -> None:
+        self.apply([SetFile(path)])
+
+    @rule(settings_=st.sampled_from(SETTINGS))
+    def change_settings(self, settings_: VaultSettings) -> None:
+        self.apply([SetSettings(settings_)])
+
+    @rule(path=st.sampled_from(LIBRARIES), keys=st.sampled_from(KEYS))
+    def set_library(self, path: str, keys: tuple) -> None:
+        self.apply([SetFile(path), SetLibrary(path, keys)])
+
+    @rule(path=st.sampled_from(BIG_NAMES + LIBRARIES), broken=st.booleans())
+    def set_problems(self, path: str, broken: bool) -> None:
+        problems = (Problem("note.unreadable", 0, 0, "cannot read"),) if broken else ()
+        self.apply([SetProblems(path, problems)])
+
+    @rule(paths=st.lists(st.sampled_from(BIG_NAMES), min_size=2, max_size=5),
+          bodies=st.lists(st.sampled_from(BIG_BODIES), min_size=5, max_size=5))
+    def batch(self, paths: list[str], bodies: list[str]) -> None:
+        changes: list = [SetNote(p, b) for p, b in zip(paths, bodies)]
+        changes.insert(1, Remove(paths[-1]))
+        self.apply(changes)
+
+    @invariant()
+    def equals_rebuild(self) -> None:
+        vault = self.host.vault
+        fresh = VaultHost.rebuild(vault).vault
+        assert vault.structure() == fresh.structure()
+        for path in vault.notes:
+            assert diagnose_note(vault, path) == diagnose_note(fresh, path)
+
+
+LargeIncrementalMachine.TestCase.settings = settings(max_examples=80, stateful_step_count=40, deadline=None)
+TestLargeIncremental = LargeIncrementalMachine.TestCase

@@ -105,6 +105,8 @@ class VaultHost:
         libraries = dict(self._libraries)
         affected: set[str] = set()
         deps: set[str] = set()
+        library_paths_changed = False
+        had_keys = bool(self._vault.cite_keys)
         for change in changes:
             if isinstance(change, SetSettings):
                 self._settings = change.settings
@@ -147,17 +149,24 @@ class VaultHost:
                     deps |= _defined_keys(old_summary)
                     del notes[path]
                 if path in libraries:
-                    tables.remove_library(path, libraries.pop(path).keys)
+                    removed = libraries.pop(path)
+                    tables.remove_library(path, removed.keys)
+                    deps |= {"c:" + k.lower() for k in removed.keys}
+                    library_paths_changed = True
                 problems.pop(path, None)
             elif isinstance(change, SetLibrary):
                 old = libraries.get(change.path)
                 if old is not None:
                     tables.remove_library(change.path, old.keys)
                     deps |= {"c:" + k.lower() for k in old.keys}
+                else:
+                    library_paths_changed = True
                 tables.add_library(change.path, change.keys)
                 deps |= {"c:" + k.lower() for k in change.keys}
                 libraries[change.path] = change
             elif isinstance(change, SetProblems):
+                if problems.get(change.path, ()) != tuple(change.problems):
+                    affected.add(change.path)  # read problems are among the note's own diagnostics
                 if change.problems:
                     problems[change.path] = tuple(change.problems)
                 else:
@@ -165,7 +174,20 @@ class VaultHost:
         self._notes, self._files, self._tables = notes, frozenset(files), tables
         self._summaries, self._problems, self._libraries = summaries, problems, libraries
         self._vault = self._publish()
+        for name in [k[2:] for k in deps if k.startswith("n:")]:
+            # A file name appearing or going changes how the notes of that name are linked to (the
+            # shortest link text, R-12), which `link.bare-alias` spells out: their aliases' users too.
+            for owner in tables.by_name.get(name, ()):
+                if owner in summaries:
+                    deps |= {"a:" + alias for alias in summaries[owner].aliases}
         affected |= self._vault.dependents(deps)
+        if bool(self._vault.cite_keys) != had_keys:
+            # A vault without any cite-key source reports unknown citations as hints: all citing notes change.
+            affected |= {p for p, note in notes.items() if note.citations}
+        if library_paths_changed:
+            # Whether there is a library at all, and which, is part of every literature note's check
+            # ("not in the bibliography (`refs.bib`)"): all notes that define a cite key.
+            affected |= {s.path for sources in self._vault.cite_keys.values() for s in sources}
         if any(k.startswith("c:") for k in deps):
             # Cite-key duplicates and mismatches are judged on the defining notes themselves.
             for key in (k[2:] for k in deps if k.startswith("c:")):
