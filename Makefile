@@ -28,6 +28,13 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
+# The long soak: the real server under random edits and file operations, checked against a rebuild
+# after every change and against the disk every few seconds (`make test` runs it for 45 s).
+LITNOTES_SOAK_SECONDS ?= 600
+.PHONY: soak
+soak: $(VENV)/.installed-test
+	LITNOTES_SOAK_SECONDS=$(LITNOTES_SOAK_SECONDS) $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/reliability/test_soak.py
+
 # Benchmarks on generated vaults (1k and 10k notes; BENCH_SIZES="1000 10000 100000" for the big one).
 BENCH_SIZES ?= 1000 10000
 bench: $(VENV)/.installed-run

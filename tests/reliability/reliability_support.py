@@ -165,6 +165,7 @@ class RawServer:
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=lambda: [self.stderr.extend(line) for line in self.process.stderr], daemon=True).start()
         self.next_id = 1000
+        self.unclaimed: list[dict] = []
 
     def _read(self) -> None:
         out = self.process.stdout
@@ -209,13 +210,16 @@ class RawServer:
                 raise AssertionError(f"the server exited without answering {msg_id!r}")
             if "method" in message and "id" in message:  # the server asks: answer like a plain client
                 self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
-            elif "method" not in message and message.get("id") == msg_id:
-                return message
+            elif "method" not in message:
+                if message.get("id") == msg_id:
+                    return message
+                self.unclaimed.append(message)  # another request's answer: `responses_within` returns it
         raise AssertionError(f"no answer to {msg_id!r} within {timeout} s")
 
     def responses_within(self, seconds: float) -> list[dict]:
-        """Every response (not notification) that arrives within `seconds`."""
-        found, deadline = [], time.monotonic() + seconds
+        """Every response (not notification) that arrives within `seconds`, and those `response` passed over."""
+        found, deadline = self.unclaimed, time.monotonic() + seconds
+        self.unclaimed = []
         while time.monotonic() < deadline:
             try:
                 message = self.messages.get(timeout=max(0.01, deadline - time.monotonic()))
