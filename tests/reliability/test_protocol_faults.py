@@ -159,7 +159,7 @@ async def silent_client(lsp_client: LanguageClient, tmp_path: Path):
         return None
 
     await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities("visual_studio_code"), initialization_options={"debounceMs": 0},
+        capabilities=client_capabilities("visual_studio_code"), initialization_options={"debounceMs": 0, "paranoid": True},
         workspace_folders=[types.WorkspaceFolder(uri=lsp_client.vault.as_uri(), name="v")]))
     yield
     lsp_client.release.set()
@@ -180,6 +180,7 @@ async def test_a_client_that_never_answers_configuration(silent_client: Language
     result = await asyncio.wait_for(client.workspace_execute_command_async(
         types.ExecuteCommandParams(command="litnotes.verify")), 30)
     assert result["ok"] and result["vaults"][0]["notes"] == 2
+    assert result["checks"] >= 2  # paranoid mode from the initialization options: didOpen and indexing checked
     for _ in range(200):
         if "link.unresolved" in {d.code for d in client.diagnostics.get(u, [])}:
             break

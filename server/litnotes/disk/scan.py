@@ -86,8 +86,12 @@ def resolves_inside(root: Path, rel: str) -> bool:
     return _inside(os.path.realpath(os.path.join(root_real, rel)), root_real)
 
 
+def _bytes(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.1f} KB" if n >= 1_000 else f"{n} bytes"
+
+
 def too_large(size: int, max_bytes: int) -> Problem:
-    return Problem("note.unreadable", 0, 0, f"note is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
+    return Problem("note.unreadable", 0, 0, f"note is {_bytes(size)}, over the {_bytes(max_bytes)} limit "
                                             "(setting max-note-bytes): not indexed")
 
 
