@@ -50,6 +50,11 @@ def test_every_request_gets_exactly_one_answer(tmp_path: Path) -> None:
                                                                  "text": (root / "a.md").read_text(encoding="utf-8")}})
         server.notify("textDocument/didOpen", {"textDocument": {"uri": "untitled:Untitled-1", "languageId": "markdown",
                                                                  "version": 1, "text": "[[a]] @bkey #tag"}})
+        # Lone surrogates (a broken paste; JSON can carry them, UTF-8 cannot).
+        lone = (root / "lone.md").as_uri()
+        server.send_bytes(b'{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": "'
+                          + lone.encode() + b'", "languageId": "markdown", "version": 1, '
+                          b'"text": "# A \\ud800 [[b\\udfff]] @k\\ud83d #t\\udc00x ^\\ud800"}}}')
         pos = {"line": 0, "character": 0}
         # id -> what must come back: an error code, or "result".
         requests = {
@@ -75,6 +80,10 @@ def test_every_request_gets_exactly_one_answer(tmp_path: Path) -> None:
                                             "context": {"diagnostics": []}}, "result"),
             20: ("textDocument/rename", {"textDocument": {"uri": a}, "position": pos, "newName": ""}, "any"),
             "string-id": ("textDocument/hover", {"textDocument": {"uri": a}, "position": pos}, "result"),
+            23: ("textDocument/diagnostic", {"textDocument": {"uri": lone}}, "result"),
+            24: ("textDocument/hover", {"textDocument": {"uri": lone}, "position": {"line": 0, "character": 9}}, "result"),
+            25: ("textDocument/completion", {"textDocument": {"uri": lone}, "position": {"line": 0, "character": 14}}, "result"),
+            26: ("textDocument/documentSymbol", {"textDocument": {"uri": lone}}, "result"),
         }
         for msg_id, (method, params, _expected) in requests.items():
             message = {"jsonrpc": "2.0", "id": msg_id, "method": method}

@@ -52,7 +52,7 @@ def _fingerprint(items: list[types.Diagnostic]) -> str:
     digest = hashlib.sha1()
     for d in items:
         r = d.range
-        digest.update(f"{r.start.line}:{r.start.character}:{r.end.line}:{r.end.character}|{d.severity}|{d.code}|{d.message}\n".encode())
+        digest.update(f"{r.start.line}:{r.start.character}:{r.end.line}:{r.end.character}|{d.severity}|{d.code}|{d.message}\n".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:16]
 
 
