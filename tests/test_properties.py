@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from litnotes.syntax import LineIndex, parse_note
@@ -75,3 +75,21 @@ def test_arbitrary_unicode(text: str) -> None:
 def test_deep_nesting_does_not_recurse_forever() -> None:
     check_ranges("> " * 10_000 + "[[x]]")
     check_ranges("".join("  " * i + "- item\n" for i in range(2_000)))
+
+
+# Lone surrogates: a broken paste arrives through JSON ("\ud800") although UTF-8 cannot hold it.
+with_surrogates = st.lists(st.one_of(st.sampled_from(FRAGMENTS + ["\ud800", "\udfff", "\ud83d", "---\naliases: [", "]\n---\n"]),
+                                     st.text(alphabet=st.characters(blacklist_categories=()), max_size=5)),
+                           max_size=40).map("".join)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(with_surrogates)
+@example("---\naliases: [a\ud800, \"@k\udfff\"]\ntitle: {x: \ud83d}\n---\n[[b\ud800]] @k\ud800")
+def test_lone_surrogates_never_break_the_parser(text: str) -> None:
+    note = parse_note(text)
+    assert not [p for p in note.problems if p.code == "note.internal-error"], note.problems
+    index = LineIndex(text)
+    for link in note.links:
+        for enc in ("utf-8", "utf-16", "utf-32"):
+            assert index.offset(*index.position(link.start, enc), enc) == link.start

@@ -37,7 +37,8 @@ MIN_NOTES, MAX_NOTES = 50, 80
 SNIPPETS = ["[[", "]]", "[[n3]]", "[[n5#H5]]", "[[n2#^b2]]", "[[Missing]]", "![[img.png]]", "[[#H1]]", "#tag ", "@k3",
             "[@k7]", "[@lib2; @k1]", "\n", "\r\n", "\n\n", "# Heading\n", "## H5\n", " ^blk1", " ^b2\n", "> [!note] Callout\n> ",
             "- item\n", "| a | b |\n|---|---|\n", "```\ncode [[n1]]\n```\n", "$x$", "😀", "é", "\u2028", "\f", "\t",
-            "x", "text ", "", "", "---\naliases: [\"@k99\"]\n---\n", "%%c%%", "<!-- [[n4]] -->", "**Cite key**: k4\n"]
+            "x", "text ", "", "", "---\naliases: [\"@k99\"]\n---\n", "%%c%%", "<!-- [[n4]] -->", "**Cite key**: k4\n",
+            "\ud800"]  # a lone (high) surrogate: a broken paste; never a low one, which JSON would pair with it
 LINE_END = re.compile(r"\r\n|\r|\n")
 
 
@@ -46,7 +47,7 @@ def lsp_position(text: str, offset: int) -> types.Position:
     before = text[:offset]
     line = len(LINE_END.findall(before))
     last = max(before.rfind("\n"), before.rfind("\r"))
-    return types.Position(line=line, character=len(before[last + 1:].encode("utf-16-le")) // 2)
+    return types.Position(line=line, character=len(before[last + 1:].encode("utf-16-le", "surrogatepass")) // 2)
 
 
 def note_text(rng: random.Random, i: int, names: list[str]) -> str:
@@ -147,7 +148,7 @@ class Soak:
     def save(self) -> None:
         if self.open:
             rel = self.rng.choice(sorted(self.open))
-            (self.root / rel).write_text(self.open[rel][0], encoding="utf-8", newline="")
+            (self.root / rel).write_bytes(self.open[rel][0].encode("utf-8", "replace"))  # what an editor can save
             self.client.text_document_did_save(types.DidSaveTextDocumentParams(
                 text_document=types.TextDocumentIdentifier(uri=self.uri(rel))))
             self.watched((rel, types.FileChangeType.Changed))
@@ -264,9 +265,12 @@ class Soak:
     async def verify(self) -> dict:
         result = await self.client.workspace_execute_command_async(types.ExecuteCommandParams(command="litnotes.verify"))
         assert result["ok"], f"{result['vaults']} after {getattr(self, 'history', [])}"
-        mine = {self.uri(rel): hashlib.sha1(text.encode("utf-8")).hexdigest() for rel, (text, _v) in self.open.items()}
+        mine = {self.uri(rel): hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+                for rel, (text, _v) in self.open.items()}
         assert dict(result["documents"]) == mine, "the server's documents differ from the client's"
         assert result["finished_futures"] == 0, f"{result['finished_futures']} finished handler futures kept: a leak"
+        broken = [uri for uri, items in self.client.diagnostics.items() if any(d.code == "note.internal-error" for d in items)]
+        assert broken == [], f"the parser failed on {broken}"
         self.count("verifications")
         return result
 

@@ -21,6 +21,7 @@ from .yamlfast import fast_yaml, yaml_int
 __all__ = ["parse_frontmatter", "normalise_property"]
 
 _CLOSE = re.compile(r"^---(?:\r?\n|\Z)", re.M)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -133,7 +134,8 @@ def parse_frontmatter(text: str, citekey_properties: frozenset[str]):
     try:
         data = fast_yaml(body, _make_str) if body.strip() else {}
         if data is None:
-            data = _HANDLER.load(body, Loader=_Yaml12Loader)
+            # libyaml reads UTF-8: a lone surrogate (a broken paste) becomes U+FFFD, one code point for one.
+            data = _HANDLER.load(_SURROGATE.sub("\ufffd", body), Loader=_Yaml12Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         at = body_start + (mark.index if mark is not None else 0)
