@@ -113,6 +113,8 @@ def build_bad_vault(root: Path, outside: Path) -> dict[str, set[str]]:
     # Encodings and line ends (P-1, P-2).
     write("notes/Invalid UTF-8.md", b"# Bad bytes\n\xff\xfe \xc3\x28 text [[Good]]\n", {"note.unreadable"})
     write("notes/NUL.md", b"# Binary?\x00\x00\x01 [[Good]]\n", {"note.unreadable"})
+    write("notes/Surrogate bytes.md", b"---\naliases: [a\xed\xa0\x80]\n---\n# CESU-8 \xed\xa0\xbd\xed\xb8\x80 [[Good]]\n",
+          {"note.unreadable"})
     write("notes/BOM.md", "\ufeff---\naliases: [Byte order]\n---\n# Heading\n[[Good]]\n")
     write("notes/CRLF.md", "---\r\naliases: [crlf]\r\n---\r\n# Title\r\n[[Good#Good]]\r\n[[Good#Nope]]\r\n",
           {"heading.unresolved"})

@@ -14,7 +14,6 @@ RSS after the warm-up by at most 10 %.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 import random
