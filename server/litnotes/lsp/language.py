@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from .convert import canonical_uri, offset_of, to_range, uri_to_path
+from .convert import to_range, uri_to_path
+from .navigation import located
 
 if TYPE_CHECKING:
     from .server import LitnotesServer
@@ -26,17 +27,6 @@ _KINDS = {
 }
 
 
-def _where(ls: LitnotesServer, uri: str, position: types.Position):
-    uri = canonical_uri(uri)
-    doc = ls.documents.get(uri)
-    path = uri_to_path(uri)
-    session = ls.session_for(path) if path is not None else None
-    rel = session.rel(path) if session is not None else None
-    if doc is None or rel is None or len(doc.text) > session.host.vault.settings.max_note_bytes:
-        return None  # a note over max-note-bytes is not indexed: nothing to look up (and no 50 MB re-parse)
-    return session, rel, doc, offset_of(doc.index, position, ls.client.encoding)
-
-
 def _documentation(ls: LitnotesServer, text: str | None):
     """Markdown when the client renders it in completion items, else the plain text."""
     if not text:
@@ -51,7 +41,7 @@ def register(server: LitnotesServer) -> None:
                     types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=True))
     def on_completion(ls: LitnotesServer, params: types.CompletionParams):
         """Snapshot reader: links, headings, blocks, highlights, cite keys and tags at the cursor."""
-        where = _where(ls, params.text_document.uri, params.position)
+        where = located(ls, params.text_document.uri, params.position)
         if where is None:
             return None
         session, rel, doc, offset = where
@@ -103,7 +93,7 @@ def register(server: LitnotesServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: LitnotesServer, params: types.HoverParams):
         """Snapshot reader: highlight, block, note, heading and citation previews."""
-        where = _where(ls, params.text_document.uri, params.position)
+        where = located(ls, params.text_document.uri, params.position)
         if where is None:
             return None
         session, rel, doc, offset = where
