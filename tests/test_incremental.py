@@ -75,6 +75,15 @@ def test_old_snapshots_never_change() -> None:
     assert old.structure() == old_structure and old.note("paper.md") is not None
 
 
+
+def assert_equals_rebuild(host: VaultHost) -> None:
+    """The incremental vault has the same tables and diagnostics as one rebuilt from scratch."""
+    vault = host.vault
+    fresh = VaultHost.rebuild(vault).vault
+    assert vault.structure() == fresh.structure()
+    for path in vault.notes:
+        assert diagnose_note(vault, path) == diagnose_note(fresh, path)
+
 NAMES = ["a.md", "b.md", "dir/a.md", "dir/c.md", "@k.md", "img.png"]
 BODIES = ["", "[[a]]", "[[b#H]]", "# H\ntext ^x", "[[dir/a]] [[#^x]]", '---\naliases: ["@k", "b"]\n---\n[[@k]]',
           "[@k] [[c#^x]]", "**Cite key**: k", "- item ^x\n- [[b]]"]
@@ -99,11 +108,7 @@ class IncrementalMachine(RuleBasedStateMachine):
 
     @invariant()
     def equals_rebuild(self) -> None:
-        vault = self.host.vault
-        fresh = VaultHost.rebuild(vault).vault
-        assert vault.structure() == fresh.structure()
-        for path in vault.notes:
-            assert diagnose_note(vault, path) == diagnose_note(fresh, path)
+        assert_equals_rebuild(self.host)
 
 
 IncrementalMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=25, deadline=None)
@@ -194,11 +199,7 @@ class LargeIncrementalMachine(RuleBasedStateMachine):
 
     @invariant()
     def equals_rebuild(self) -> None:
-        vault = self.host.vault
-        fresh = VaultHost.rebuild(vault).vault
-        assert vault.structure() == fresh.structure()
-        for path in vault.notes:
-            assert diagnose_note(vault, path) == diagnose_note(fresh, path)
+        assert_equals_rebuild(self.host)
 
 
 LargeIncrementalMachine.TestCase.settings = settings(max_examples=80, stateful_step_count=40, deadline=None)
