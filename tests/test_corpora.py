@@ -57,7 +57,7 @@ def test_zotero_example_vault_reads_literature_notes() -> None:
     assert len(papers) == 3
     ids = [b.id for p in papers for b in vault.note(p).block_ids]
     assert any(i.isupper() and len(i) == 8 for i in ids)  # upper-case annotation keys such as ^9YGA8Y3R
-    assert sum(len(vault.note(p).highlights) for p in papers) > 0
+    assert sum(vault.note(p).highlight_count for p in papers) > 0
     assert not [d for d in diags if d.path.startswith("templates/")]  # userIgnoreFilters: templates/
     assert [d for d in diags if d.severity == "error"] == []
 

@@ -50,7 +50,7 @@ def run_check(vault_dir: str, fmt: str, min_severity: str, out=None) -> int:
         hidden = sum(n for s, n in counts.items() if SEVERITY_RANK[s] > limit)
         print(
             f"{len(vault.notes)} notes, {sum(len(n.links) for n in notes)} links, "
-            f"{sum(len(n.highlights) for n in notes)} highlights, {len(vault.cite_keys)} cite keys; "
+            f"{sum(n.highlight_count for n in notes)} highlights, {len(vault.cite_keys)} cite keys; "
             f"{_count(counts['error'], 'error')}, {_count(counts['warning'], 'warning')}, "
             f"{counts['information']} information, {_count(counts['hint'], 'hint')}" + (f" ({hidden} below --severity {min_severity} not shown)" if hidden else "")
             + f"; {elapsed:.2f} s",

@@ -1,7 +1,8 @@
 """Loads a whole vault from disk into a `VaultHost`: settings, scan, read, parse.
 
 Parsing runs in worker processes for large vaults (each worker reads its own files and returns
-compact records), on all cores the machine has; small vaults are parsed in-process.
+compact records: each note's index form, without callouts and highlights), on all cores the
+machine has; small vaults are parsed in-process.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def _read_and_parse(batch: list[tuple[str, str]], max_bytes: int, options: Parse
     out = []
     for absolute, rel in batch:
         text, problems = read_note(Path(absolute), max_bytes)
-        out.append((rel, parse_note(text, options) if text is not None else None, problems))
+        out.append((rel, parse_note(text, options).index_form() if text is not None else None, problems))
     return out
 
 

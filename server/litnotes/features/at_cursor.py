@@ -21,8 +21,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..syntax import BlockId, Heading, Link, NoteSyntax, parse_note
+from ..syntax import BlockId, Heading, Link, NoteSyntax
 from ..vault import Vault, heading_key, name_key, stem
+from .details import live_note
 
 _TRAILING_ID = re.compile(r"[ \t]+\^[A-Za-z0-9-]+$")
 
@@ -52,14 +53,6 @@ class LinkParts:
     sub_end: int
     display_start: int = -1
     display_end: int = -1
-
-
-def live_note(vault: Vault, path: str, text: str) -> NoteSyntax:
-    """The parsed live text: the snapshot's record when it was made from this text, else a fresh parse."""
-    note = vault.note(path)
-    if note is not None and note.length == len(text):
-        return note
-    return parse_note(text, vault.settings.parse_options)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -40,7 +40,7 @@ def persist_regions(text: str) -> list[tuple[int, int]]:
 
 def is_zotero_note(note: NoteSyntax | None, text: str) -> bool:
     """A note made by Zotero Integration: it has highlight callouts or `zotero://` links."""
-    return bool(note is not None and note.highlights) or "zotero://" in text
+    return bool(note is not None and note.highlight_count) or "zotero://" in text
 
 
 class Texts:

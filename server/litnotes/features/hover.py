@@ -22,7 +22,7 @@ import re
 from typing import Callable
 from urllib.parse import quote as url_quote
 
-from ..syntax import BlockId, Heading, Highlight, Link, NoteSyntax, parse_note
+from ..syntax import BlockId, Heading, Highlight, HighlightDigest, Link, NoteSyntax, parse_note
 from ..vault import Vault, VaultSettings, basename, stem
 from ..vault.resolver import find_block, find_heading
 from .cards import citation_card, literature_notes, note_title
@@ -42,7 +42,7 @@ _SWATCH = {"#FF5582": "🟥", "#FFB86C": "🟧", "#FFF3A3": "🟨", "#ADCCFF": "
 
 
 # --- highlights (shared with completion) ---------------------------------------------------
-def highlight_title(h: Highlight, words: int = 8) -> str:
+def highlight_title(h: Highlight | HighlightDigest, words: int = 8) -> str:
     """A highlight in a few words: the start of its quote, or `image: <file>`."""
     if h.image and not h.quote:
         return f"image: {basename(h.image)}"
@@ -50,7 +50,7 @@ def highlight_title(h: Highlight, words: int = 8) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "") if parts else f"^{h.block_id or ''}"
 
 
-def highlight_detail(h: Highlight) -> str:
+def highlight_detail(h: Highlight | HighlightDigest) -> str:
     """Colour label and page: `Note · p. 1`."""
     return " · ".join(p for p in (h.label or h.color, f"p. {h.page}" if h.page else "") if p)
 

@@ -112,7 +112,7 @@ def _note_rows(path: str, note: NoteSyntax) -> list[tuple]:
         rows.append((alias.lower(), "alias", alias, path, start, end, f"alias of {path}"))
     for h in note.headings:
         rows.append((h.text.lower(), "heading", h.text, path, h.start, h.end, f"{name} {'#' * h.level}"))
-    highlights = {h.block_id.lower(): h for h in note.highlights if h.block_id}
+    highlights = {h.block_id.lower(): h for h in note.digests() if h.block_id}
     for b in sorted(note.block_map().values(), key=lambda b: b.start):
         hl = highlights.get(b.key)
         if hl is not None:

@@ -4,7 +4,7 @@ Architecture invariant: nothing here knows about other notes, the vault, the dis
 """
 
 from .model import (
-    DEFAULT_CITEKEY_PROPERTIES, BlockId, Callout, Citation, CiteKeyDef, Frontmatter, Heading, Highlight,
+    DEFAULT_CITEKEY_PROPERTIES, BlockId, Callout, Citation, CiteKeyDef, Frontmatter, Heading, Highlight, HighlightDigest,
     Link, NoteSyntax, ParseOptions, Problem, Tag,
 )
 from .frontmatter import normalise_property
@@ -13,6 +13,6 @@ from .text import ENCODINGS, LineIndex
 
 __all__ = [
     "parse_note", "DEFAULT_OPTIONS", "ParseOptions", "NoteSyntax", "Problem", "Frontmatter", "Heading",
-    "BlockId", "Link", "Citation", "Tag", "Callout", "Highlight", "CiteKeyDef", "LineIndex", "ENCODINGS",
+    "BlockId", "Link", "Citation", "Tag", "Callout", "Highlight", "HighlightDigest", "CiteKeyDef", "LineIndex", "ENCODINGS",
     "DEFAULT_CITEKEY_PROPERTIES", "normalise_property",
 ]

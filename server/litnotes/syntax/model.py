@@ -13,7 +13,7 @@ from typing import Any
 
 __all__ = [
     "Problem", "Frontmatter", "Heading", "BlockId", "Link", "Citation", "Tag", "Callout",
-    "Highlight", "CiteKeyDef", "NoteSyntax", "ParseOptions", "DEFAULT_CITEKEY_PROPERTIES",
+    "Highlight", "HighlightDigest", "CiteKeyDef", "NoteSyntax", "ParseOptions", "DEFAULT_CITEKEY_PROPERTIES",
 ]
 
 
@@ -149,6 +149,36 @@ class Highlight(_Record):
 
 
 @dataclass(frozen=True, slots=True)
+class HighlightDigest:
+    """What vault-wide search shows of a highlight: its id, colour, label, page, image and the
+    first words of its quote (`quote`: at most `DIGEST_WORDS` words, so a title of fewer words
+    still knows whether the quote goes on)."""
+
+    block_id: str
+    color: str
+    label: str
+    page: str
+    image: str
+    quote: str
+
+    @classmethod
+    def of(cls, h: Highlight) -> HighlightDigest:
+        words = h.quote.split(None, DIGEST_WORDS)[:DIGEST_WORDS]
+        return cls(h.block_id or "", h.color, h.label, h.page, h.image, " ".join(words))
+
+    def fields(self) -> tuple[str, ...]:
+        return (self.block_id, self.color, self.label, self.page, self.image, self.quote)
+
+
+DIGEST_WORDS = 9
+_FIELD_SEP, _RECORD_SEP = "\x1f", "\x1e"
+
+
+def _clean(value: str) -> str:
+    return value.replace(_FIELD_SEP, " ").replace(_RECORD_SEP, " ") if ("\x1f" in value or "\x1e" in value) else value
+
+
+@dataclass(frozen=True, slots=True)
 class CiteKeyDef(_Record):
     key: str
     source: str  # "alias" | "property" | "metadata"
@@ -156,6 +186,8 @@ class CiteKeyDef(_Record):
     end: int
     label: str = ""  # the property name or "Cite key" line label
 
+
+_NO_EXTRA: dict[str, Any] = {}  # shared by every index form; never mutated
 
 DEFAULT_CITEKEY_PROPERTIES = frozenset({"citekey", "cite-key", "citation-key", "citationkey"})
 
@@ -185,6 +217,36 @@ class NoteSyntax(_Record):
     problems: tuple[Problem, ...]
     metadata: tuple[tuple[str, str], ...] = ()  # `**Title**: …` lines: (label lower-cased, value), in order
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    # False for the index form (`index_form()`): no callouts, no highlights, only their count.
+    detailed: bool = True
+    highlight_total: int = -1  # highlights in the note; -1: count `highlights`
+
+    highlight_digest: str = ""  # index form: the highlights' `HighlightDigest`s, packed in one string
+
+    def index_form(self) -> NoteSyntax:
+        """What the vault index keeps of a note it does not need in detail: everything other notes
+        can see (front matter, headings, block ids, links, citations, tags, cite-key definitions,
+        problems), without the callouts and Zotero highlights, which hold most of a literature
+        note's text (9x smaller pickled); of each highlight only its digest (id, colour, label,
+        page, image, first words). Features that show a whole highlight re-parse that one note."""
+        if not self.detailed:
+            return self
+        packed = _RECORD_SEP.join(_FIELD_SEP.join(_clean(v) for v in d.fields()) for d in self.digests())
+        return NoteSyntax(self.length, self.frontmatter, self.headings, self.block_ids, self.links, self.citations,
+                          self.tags, (), (), self.citekey_defs, self.glued_ids, self.problems, self.metadata,
+                          _NO_EXTRA, False, len(self.highlights), packed)
+
+    def digests(self) -> tuple[HighlightDigest, ...]:
+        """Every highlight's digest, in document order (from the highlights, or unpacked)."""
+        if self.detailed:
+            return tuple(HighlightDigest.of(h) for h in self.highlights)
+        if not self.highlight_digest:
+            return ()
+        return tuple(HighlightDigest(*record.split(_FIELD_SEP)) for record in self.highlight_digest.split(_RECORD_SEP))
+
+    @property
+    def highlight_count(self) -> int:
+        return len(self.highlights) if self.highlight_total < 0 else self.highlight_total
 
     @property
     def aliases(self) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ diffs, and returns the new `Vault` together with the notes whose diagnostics may
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Iterable, Union
 
@@ -15,6 +16,10 @@ from .index import Summary, Tables, summary
 from .names import basename, name_key
 from .settings import VaultSettings
 from .snapshot import Vault
+
+# Notes parsed from text (the ones being edited) stay in detail, for hover and completion on them;
+# beyond this many the least recently set go to index form (`NoteSyntax.index_form`), as loaded ones are.
+KEEP_DETAILED = 32
 
 __all__ = ["VaultHost", "SetNote", "SetFile", "Remove", "SetLibrary", "SetProblems", "SetSettings", "Change"]
 
@@ -85,6 +90,7 @@ class VaultHost:
         self._problems: dict[str, tuple[Problem, ...]] = {}
         self._libraries: dict[str, SetLibrary] = {}
         self._revision = 0
+        self._detailed: OrderedDict[str, None] = OrderedDict()  # paths held in detail, least recent first
         self._vault = self._publish()
 
     @property
@@ -128,9 +134,13 @@ class VaultHost:
                     tables.add_summary(path, new_summary)
                     summaries[path] = new_summary
                     deps |= _defined_keys(new_summary)
-                if _shape(notes.get(path)) != _shape(syntax):
+                old_note = notes.get(path)
+                if old_note is None or _shape(old_note) != _shape(syntax):
                     deps.add("n:" + name_key(basename(path)))
                 notes[path] = syntax
+                self._detailed.pop(path, None)
+                if syntax.detailed:
+                    self._detailed[path] = None
                 affected.add(path)
             elif isinstance(change, SetFile):
                 if change.path not in files:
@@ -148,6 +158,7 @@ class VaultHost:
                     tables.remove_summary(path, old_summary)
                     deps |= _defined_keys(old_summary)
                     del notes[path]
+                    self._detailed.pop(path, None)
                 if path in libraries:
                     removed = libraries.pop(path)
                     tables.remove_library(path, removed.keys)
@@ -171,6 +182,10 @@ class VaultHost:
                     problems[change.path] = tuple(change.problems)
                 else:
                     problems.pop(change.path, None)
+        while len(self._detailed) > KEEP_DETAILED:
+            old, _ = self._detailed.popitem(last=False)
+            if old in notes:
+                notes[old] = notes[old].index_form()
         self._notes, self._files, self._tables = notes, frozenset(files), tables
         self._summaries, self._problems, self._libraries = summaries, problems, libraries
         self._vault = self._publish()

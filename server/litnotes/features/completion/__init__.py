@@ -38,7 +38,7 @@ def complete(vault: Vault, path: str, text: str, offset: int, limit: int = 100,
         return None
     limit = max(1, limit)
     if typing.kind == "link":
-        found, more = link_completions(vault, path, text, typing, limit)
+        found, more = link_completions(vault, path, text, typing, limit, text_of)
         if text_of is not None and len(found) < limit:
             fresh, more_fresh = new_block_completions(vault, path, text, typing, text_of, min(20, limit - len(found)))
             found, more = found + fresh, more or more_fresh

@@ -3,13 +3,17 @@
 The replace range starts right after `[[`, so every `new_text` is what goes between `[[` and the
 end of the link: `bereska2024-literature-note|@bereska2024]]`, `Note#C tips]]`, `#^29lz2rml]]`.
 Link text follows the vault's New link format (R-12, `link_text`); heading links use the form
-Obsidian writes (H-4). The current note's own headings and blocks come from the live text.
+Obsidian writes (H-4). The current note's own headings and blocks come from the live text; another note's highlights
+(for `[[note#^`) from its current text (`text_of`), as the index keeps no highlights.
 """
 
 from __future__ import annotations
 
-from ...syntax import NoteSyntax, parse_note
+from typing import Callable
+
+from ...syntax import Highlight, NoteSyntax
 from ...vault import Vault, stem
+from ..details import detailed_note, live_note
 from ..hover import highlight_detail, highlight_markdown, highlight_title
 from ..linktext import link_text
 from ..types import Completion
@@ -23,8 +27,10 @@ __all__ = ["link_completions"]
 class _Link:
     """One `[[…` completion request: where to write and how to close the link."""
 
-    def __init__(self, vault: Vault, path: str, text: str, typing: Typing, limit: int) -> None:
+    def __init__(self, vault: Vault, path: str, text: str, typing: Typing, limit: int,
+                 text_of: Callable[[str], str | None] | None) -> None:
         self.vault, self.path, self.text, self.typing, self.limit = vault, path, text, typing, limit
+        self.text_of = text_of
         self._live: NoteSyntax | None = None
 
     @property
@@ -33,15 +39,18 @@ class _Link:
 
     def live(self) -> NoteSyntax:
         if self._live is None:
-            self._live = parse_note(self.text, self.vault.settings.parse_options)
+            self._live = live_note(self.vault, self.path, self.text)
         return self._live
 
-    def target(self, linkpath: str) -> tuple[str | None, NoteSyntax | None]:
-        """The note a typed link path names: the live note for "", else the snapshot's note."""
+    def target(self, linkpath: str, detailed: bool = False) -> tuple[str | None, NoteSyntax | None]:
+        """The note a typed link path names: the live note for "", else the snapshot's note (in detail,
+        with its highlights, when `detailed`)."""
         if not linkpath.strip():
             return self.path, self.live()
         where = self.vault.resolve_path(linkpath, self.path).path
-        return where, self.vault.note(where) if where else None
+        if where is None:
+            return None, None
+        return where, detailed_note(self.vault, where, self.text_of) if detailed else self.vault.note(where)
 
     def item(self, label: str, kind: str, new_text: str, *, detail: str = "", documentation: str | None = None,
              filter_text: str = "") -> Completion:
@@ -52,8 +61,9 @@ class _Link:
         return "" if target == self.path else link_text(self.vault, target, self.path)
 
 
-def link_completions(vault: Vault, path: str, text: str, typing: Typing, limit: int) -> tuple[list[Completion], bool]:
-    req = _Link(vault, path, text, typing, limit)
+def link_completions(vault: Vault, path: str, text: str, typing: Typing, limit: int,
+                     text_of: Callable[[str], str | None] | None = None) -> tuple[list[Completion], bool]:
+    req = _Link(vault, path, text, typing, limit, text_of)
     typed = typing.typed
     if typed.startswith("^^"):
         items, more = _vault_blocks(req, typed[2:])
@@ -125,25 +135,26 @@ def _block_item(req: _Link, ref: tables.BlockRef, before: str, filter_prefix: st
     new_text = f"{before}#^{block.id}{req.closing}"
     words = " ".join(ref.search[1:])
     if highlight is not None:
+        documentation = highlight_markdown(highlight) if isinstance(highlight, Highlight) else None  # not a digest
         return req.item(highlight_title(highlight), "highlight", new_text,
-                        detail=detail_prefix + highlight_detail(highlight), documentation=highlight_markdown(highlight),
+                        detail=detail_prefix + highlight_detail(highlight), documentation=documentation,
                         filter_text=f"{filter_prefix}{block.id} {words}".rstrip())
     return req.item(f"^{block.id}", "block", new_text, detail=detail_prefix + block.block_kind,
                     filter_text=f"{filter_prefix}{block.id}")
 
 
 def _blocks(req: _Link, linkpath: str, query: str, bare: bool) -> tuple[list[Completion], bool]:
-    where, note = req.target(linkpath)
+    where, note = req.target(linkpath, detailed=True)
     if where is None or note is None:
         return [], False
-    refs = tables.blocks_of(where, note)
+    refs = tables.blocks_of(where, note, whole=True)
     found, more = rank_list(refs, lambda r: r.search, query.strip(), req.limit, document_order=True, fuzzy=False)
     prefix = "^" if bare else f"{linkpath}#^"
     return [_block_item(req, ref, linkpath, prefix) for ref in found], more
 
 
 def _vault_blocks(req: _Link, query: str) -> tuple[list[Completion], bool]:
-    refs = [r for r in tables.blocks(req.vault) if r.path != req.path] + tables.blocks_of(req.path, req.live())
+    refs = [r for r in tables.blocks(req.vault) if r.path != req.path] + tables.blocks_of(req.path, req.live(), whole=True)
     found, more = rank_list(refs, lambda r: r.search, query.strip(), req.limit, document_order=True, fuzzy=False)
     return [_block_item(req, ref, req.linktext(ref.path), "^^", f"{stem(ref.path)} · ") for ref in found], more
 

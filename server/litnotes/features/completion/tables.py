@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Mapping, NamedTuple
 
-from ...syntax import BlockId, Heading, Highlight, NoteSyntax
+from ...syntax import BlockId, Heading, Highlight, HighlightDigest, NoteSyntax
 from ...vault import Vault, basename, name_key, stem
 from .ranking import Entry, SortedIndex
 
@@ -56,7 +56,7 @@ class BlockRef:
 
     path: str
     block: BlockId
-    highlight: Highlight | None
+    highlight: Highlight | HighlightDigest | None
     search: tuple[str, ...]  # lower-cased id and quote, what `[[^^text` matches
 
 
@@ -151,9 +151,7 @@ def _reads_headings(note: NoteSyntax) -> object:
 
 
 def _reads_blocks(note: NoteSyntax) -> object:
-    return (tuple((b.id, b.block_kind) for b in note.block_ids),
-            tuple((h.block_id, h.color, h.label, h.page, h.quote, h.image, h.comment, h.zotero_link)
-                  for h in note.highlights))
+    return (tuple((b.id, b.block_kind) for b in note.block_ids), note.digests())
 
 
 def _build_names(vault: Vault) -> SortedIndex[Name]:
@@ -245,9 +243,12 @@ def _build_headings(vault: Vault) -> list[HeadingRef]:
     return [ref for path in sorted(vault.notes) for ref in headings_of(path, vault.notes[path])]
 
 
-def blocks_of(path: str, note: NoteSyntax) -> list[BlockRef]:
-    """The ids Obsidian's block map holds for `note` (B-5, B-7), in document order, with highlights."""
-    by_id = {h.block_id.lower(): h for h in note.highlights if h.block_id}
+def blocks_of(path: str, note: NoteSyntax, whole: bool = False) -> list[BlockRef]:
+    """The ids Obsidian's block map holds for `note` (B-5, B-7), in document order, with highlights:
+    their digests (the first words of each quote, what the vault-wide table keeps), or with `whole`
+    and a note in detail the highlights themselves (whole quotes to search and show)."""
+    by_id = {h.block_id.lower(): h for h in (note.highlights if whole and note.detailed else note.digests())
+             if h.block_id}
     refs = []
     for block in sorted(note.block_map().values(), key=lambda b: b.block_start):
         highlight = by_id.get(block.key)

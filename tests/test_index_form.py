@@ -1,0 +1,109 @@
+"""The index form of a note (what the vault keeps of notes it does not need in detail, issue #7).
+
+A loaded vault holds each note without its callouts and Zotero highlights (the bulk of a
+literature note's text), keeping only a digest of each highlight for vault-wide search; features
+that show a whole highlight re-parse that one note. These tests pin down what is kept and that
+nothing a feature shows is lost.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from litnotes.disk.load import load_vault
+from litnotes.features import details
+from litnotes.features.completion import complete
+from litnotes.features.hover import hover
+from litnotes.syntax import parse_note
+from litnotes.vault import SetNote, VaultHost
+from litnotes.vault.host import KEEP_DETAILED
+from shared_paths import CORPORA, SEED, require_shared
+
+
+def _seed() -> str:
+    return require_shared(SEED).read_text(encoding="utf-8")
+
+
+def test_index_form_keeps_what_other_notes_see_and_a_digest_of_each_highlight() -> None:
+    note = parse_note(_seed())
+    slim = note.index_form()
+    assert not slim.detailed and slim.highlights == () and slim.callouts == ()
+    for field in ("length", "frontmatter", "headings", "block_ids", "links", "citations", "tags", "citekey_defs",
+                  "glued_ids", "problems", "metadata"):
+        assert getattr(slim, field) == getattr(note, field), field
+    assert slim.highlight_count == len(note.highlights) == 10
+    assert slim.digests() == note.digests()
+    assert slim.digests()[0].block_id == "29lz2rml" and slim.digests()[0].label == "Note"
+    assert len(slim.digests()[0].quote.split()) == 9  # first words only
+    assert slim.index_form() is slim
+    assert len(pickle.dumps(slim)) * 2 < len(pickle.dumps(note))
+
+
+def test_digests_survive_packing_on_every_corpus_literature_note() -> None:
+    root = require_shared(CORPORA)
+    checked = 0
+    for path in sorted(root.rglob("*.md")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "[!quote]" not in text and "zotero://" not in text:
+            continue
+        note = parse_note(text)
+        assert note.index_form().digests() == note.digests(), path
+        checked += bool(note.highlights)
+    assert checked >= 3
+
+
+def test_loaded_notes_are_in_index_form_and_hover_still_shows_the_whole_quote(tmp_path: Path) -> None:
+    seed = _seed()
+    (tmp_path / "bereska2024-literature-note.md").write_text(seed, encoding="utf-8")
+    (tmp_path / "reading.md").write_text("See ![[bereska2024-literature-note#^29lz2rml]]\n", encoding="utf-8")
+    host, _ = load_vault(tmp_path, workers=1)
+    vault = host.vault
+    assert not vault.note("bereska2024-literature-note.md").detailed
+    text = (tmp_path / "reading.md").read_text(encoding="utf-8")
+    found = hover(vault, "reading.md", text, text.index("29lz"), lambda p: (tmp_path / p).read_text(encoding="utf-8"))
+    quote = parse_note(seed).highlights[0].quote
+    assert found is not None and quote in found.markdown  # the whole quote, read from the note's text
+
+
+def test_block_completion_into_a_closed_literature_note_shows_its_highlights(tmp_path: Path) -> None:
+    seed = _seed()
+    (tmp_path / "bereska2024-literature-note.md").write_text(seed, encoding="utf-8")
+    (tmp_path / "reading.md").write_text("", encoding="utf-8")
+    host, _ = load_vault(tmp_path, workers=1)
+    text = "[[bereska2024-literature-note#^"
+    result = complete(host.vault, "reading.md", text, len(text),
+                      text_of=lambda p: (tmp_path / p).read_text(encoding="utf-8"))
+    shown = [i for i in result.items if i.kind == "highlight"]
+    assert len(shown) == 10 and all("Open in Zotero" in (i.documentation or "") for i in shown)
+
+
+def test_vault_wide_block_search_uses_the_digests_of_closed_notes(tmp_path: Path) -> None:
+    (tmp_path / "bereska2024-literature-note.md").write_text(_seed(), encoding="utf-8")
+    (tmp_path / "reading.md").write_text("", encoding="utf-8")
+    host, _ = load_vault(tmp_path, workers=1)
+    text = "[[^^reverse-engineering"
+    result = complete(host.vault, "reading.md", text, len(text))
+    assert [i.new_text for i in result.items] == ["bereska2024-literature-note#^29lz2rml]]"]
+
+
+def test_only_the_most_recently_edited_notes_stay_in_detail() -> None:
+    host = VaultHost()
+    seed = _seed()
+    for i in range(KEEP_DETAILED + 8):
+        host.apply([SetNote(f"n{i}.md", seed)])
+    detailed = [p for p, n in host.vault.notes.items() if n.detailed]
+    assert sorted(detailed) == sorted(f"n{i}.md" for i in range(8, KEEP_DETAILED + 8))
+    host.apply([SetNote("n0.md", seed + "\nmore")])  # edited again: back in detail
+    assert host.vault.note("n0.md").detailed and not host.vault.note("n8.md").detailed
+
+
+def test_repeated_requests_on_one_note_parse_it_once() -> None:
+    host = VaultHost()
+    host.apply([SetNote("a.md", "x")])
+    vault = host.vault
+    text = _seed()
+    before = details.parse_count()
+    for _ in range(5):
+        details.live_note(vault, "a.md", text)
+    assert details.parse_count() - before == 1
