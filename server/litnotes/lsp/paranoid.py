@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 PARANOID_NOTIFICATION = "litnotes/paranoid"
 VERIFY_COMMAND = "litnotes.verify"
 TABLES = ("notes", "files", "by_name", "lower_paths", "aliases", "cites", "dependents", "summaries", "problems",
-          "libraries")
+          "libraries", "cites_lower")
 
 
 def differing_tables(a: tuple, b: tuple) -> list[str]:

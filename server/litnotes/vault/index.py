@@ -43,14 +43,13 @@ def note_cite_defs(path: str, note: NoteSyntax) -> list[tuple[str, str]]:
 
 def summary(path: str, note: NoteSyntax, defines_keys: bool = True) -> Summary:
     depends: set[str] = set()
-    for link in note.links:
-        if link.path:
-            depends.update("n:" + k for k in lookup_keys(link.path))
-            depends.add("a:" + name_key(link.path))
-            if link.path.startswith("@"):
-                depends.add("c:" + link.path[1:].lower())
-    for c in note.citations:
-        depends.add("c:" + c.key.lower())
+    for linkpath in {link.path for link in note.links}:  # many links share a path: each once
+        if linkpath:
+            depends.update("n:" + k for k in lookup_keys(linkpath))
+            depends.add("a:" + name_key(linkpath))
+            if linkpath.startswith("@"):
+                depends.add("c:" + linkpath[1:].lower())
+    depends.update({"c:" + c.key.lower() for c in note.citations})
     return Summary(
         tuple(name_key(a) for a in note.aliases),
         tuple(note_cite_defs(path, note)) if defines_keys else (),
@@ -103,15 +102,16 @@ class Tables:
     """The mutable tables behind a Vault. `copy()` shares every table; the first write to a table
     in the copy copies that table (copy-on-write), so a snapshot never sees later changes."""
 
-    __slots__ = ("by_name", "lower_paths", "aliases", "cites", "dependents", "_owned", "_owned_values")
+    __slots__ = ("by_name", "lower_paths", "aliases", "cites", "cites_lower", "dependents", "_owned", "_owned_values")
 
     def __init__(self) -> None:
         self.by_name: dict[str, tuple[str, ...]] = {}
         self.lower_paths: dict[str, str] = {}
         self.aliases: dict[str, tuple[str, ...]] = {}
         self.cites: dict[str, tuple[CiteSource, ...]] = {}
+        self.cites_lower: dict[str, tuple[str, ...]] = {}  # lower-cased cite key -> the keys in `cites` spelt so
         self.dependents = ShardedMap()  # dependency key -> set of note paths (never mutated once published)
-        self._owned: set[str] = {"by_name", "lower_paths", "aliases", "cites"}
+        self._owned: set[str] = {"by_name", "lower_paths", "aliases", "cites", "cites_lower"}
         # (table, key) pairs whose value this copy created: updated in place, so adding n notes that share
         # one key costs O(n), not O(n²). The next copy owns nothing, so published values never change.
         self._owned_values: set[tuple[str, object]] = set()
@@ -119,6 +119,7 @@ class Tables:
     def copy(self) -> Tables:
         t = Tables.__new__(Tables)
         t.by_name, t.lower_paths, t.aliases, t.cites = self.by_name, self.lower_paths, self.aliases, self.cites
+        t.cites_lower = self.cites_lower
         t.dependents = self.dependents.copy()
         t._owned = set()
         t._owned_values = set()
@@ -174,10 +175,8 @@ class Tables:
             owners = self._value("aliases", alias, list)
             if path not in owners:
                 bisect.insort(owners, path)
-        if s.cites:
-            cites = self._mut("cites")
-            for key, kind in s.cites:
-                cites[key] = _sorted(cites.get(key, ()) + (CiteSource(key, path, kind),))
+        for key, kind in s.cites:
+            self._set_cite(key, _sorted(self.cites.get(key, ()) + (CiteSource(key, path, kind),)))
         for dep in s.depends:
             self._value("dependents", dep, set).add(path)
 
@@ -188,10 +187,8 @@ class Tables:
                 if path in owners:
                     owners.remove(path)
                 self._shrink("aliases", alias, owners)
-        if s.cites:
-            cites = self._mut("cites")
-            for key, _kind in s.cites:
-                _drop(cites, key, tuple(c for c in cites.get(key, ()) if c.path != path))
+        for key, _kind in s.cites:
+            self._set_cite(key, tuple(c for c in self.cites.get(key, ()) if c.path != path))
         for dep in s.depends:
             if self.dependents.get(dep) is not None:
                 users = self._value("dependents", dep, set)
@@ -199,21 +196,30 @@ class Tables:
                 self._shrink("dependents", dep, users)
 
     def add_library(self, path: str, keys) -> None:
-        cites = self._mut("cites")
         for key in keys:
-            cites[key] = _sorted(cites.get(key, ()) + (CiteSource(key, path, "bibliography"),))
+            self._set_cite(key, _sorted(self.cites.get(key, ()) + (CiteSource(key, path, "bibliography"),)))
 
     def remove_library(self, path: str, keys) -> None:
-        cites = self._mut("cites")
         for key in set(keys):
-            _drop(cites, key, tuple(c for c in cites.get(key, ()) if c.path != path))
+            self._set_cite(key, tuple(c for c in self.cites.get(key, ()) if c.path != path))
 
-
-def _drop(table: dict, key, value) -> None:
-    if value:
-        table[key] = value
-    else:
-        table.pop(key, None)
+    def _set_cite(self, key: str, sources: tuple[CiteSource, ...]) -> None:
+        """Set (or, when empty, remove) a cite key's sources, keeping `cites_lower` in step."""
+        cites = self._mut("cites")
+        known = key in cites
+        if sources:
+            cites[key] = sources
+            if not known:
+                lower = self._mut("cites_lower")
+                lower[key.lower()] = tuple(sorted(lower.get(key.lower(), ()) + (key,)))
+        elif known:
+            del cites[key]
+            lower = self._mut("cites_lower")
+            rest = tuple(k for k in lower.get(key.lower(), ()) if k != key)
+            if rest:
+                lower[key.lower()] = rest
+            else:
+                lower.pop(key.lower(), None)
 
 
 def _sorted(sources: tuple[CiteSource, ...]) -> tuple[CiteSource, ...]:

@@ -141,8 +141,7 @@ class Vault:
         return MappingProxyType(self._tables.cites)
 
     def cite_keys_ignoring_case(self, key: str) -> tuple[str, ...]:
-        lower = key.lower()
-        return tuple(k for k in self._tables.cites if k.lower() == lower)
+        return self._tables.cites_lower.get(key.lower(), ())
 
     def dependents(self, dependency_keys) -> set[str]:
         """Notes whose links or citations name any of these dependency keys."""
@@ -158,4 +157,4 @@ class Vault:
         """Every table, for comparing an incrementally updated vault with a rebuild (paranoid mode)."""
         t = self._tables
         return (sorted(self._notes), sorted(self._files), t.by_name, t.lower_paths, t.aliases, t.cites,
-                t.dependents.to_dict(), self._summaries, self._problems, sorted(self._libraries))
+                t.dependents.to_dict(), self._summaries, self._problems, sorted(self._libraries), t.cites_lower)
