@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import re
 
+from . import callouts
+from .lines import Block, Line, split_lines
+
 __all__ = ["Line", "Block", "parse_blocks", "split_lines", "MAX_DEPTH"]
 
 MAX_DEPTH = 48
@@ -34,62 +37,6 @@ _HTML_6 = re.compile(
     re.I,
 )
 _HTML_7 = re.compile(r" {0,3}(?:<[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)[ \t]*$")
-_CALLOUT = re.compile(r"\[!([^\]]+)\]([+-]?)(?:[ \t]+|$)")
-_LINE_END = re.compile(r"\r\n|\r|\n")
-
-
-class Line:
-    """One line's text at some container depth (prefixes like `> ` removed) and where it starts."""
-
-    __slots__ = ("text", "offset")
-
-    def __init__(self, text: str, offset: int) -> None:
-        self.text = text
-        self.offset = offset
-
-    @property
-    def end(self) -> int:
-        return self.offset + len(self.text)
-
-
-class Block:
-    """A block: leaf blocks keep their lines; containers (quote, list, item) keep children too."""
-
-    __slots__ = ("kind", "lines", "children", "level", "callout")
-
-    def __init__(self, kind: str, lines: list[Line], children: list[Block] | None = None, level: int = 0) -> None:
-        self.kind = kind
-        self.lines = lines
-        self.children = children or []
-        self.level = level
-        self.callout: tuple[str, str, str, Line] | None = None  # (type, title, fold, title line)
-
-    @property
-    def start(self) -> int:
-        return self.lines[0].offset
-
-    @property
-    def end(self) -> int:
-        return self.lines[-1].end
-
-    def __repr__(self) -> str:  # pragma: no cover - debugging aid
-        return f"Block({self.kind}, {self.start}-{self.end}, {len(self.children)} children)"
-
-
-def split_lines(text: str, start: int = 0) -> list[Line]:
-    """The note's lines from `start` on, split only at \\n, \\r\\n and \\r (P-1)."""
-    lines = []
-    pos = start
-    if "\r" not in text:
-        for part in text[start:].split("\n"):
-            lines.append(Line(part, pos))
-            pos += len(part) + 1
-        return lines
-    for m in _LINE_END.finditer(text, start):
-        lines.append(Line(text[pos : m.start()], pos))
-        pos = m.end()
-    lines.append(Line(text[pos:], pos))
-    return lines
 
 
 def _indent(text: str) -> int:
@@ -316,6 +263,10 @@ def _opens_fence(text: str) -> bool:
 
 
 def _quote(lines: list[Line], i: int, depth: int, blocks: list[Block]) -> int:
+    if callouts.ENABLED and depth + 2 < MAX_DEPTH:
+        end = callouts.simple_callout(lines, i, blocks)
+        if end:
+            return end
     start = i
     inner: list[Line] = []
     in_fence = False
@@ -341,12 +292,10 @@ def _quote(lines: list[Line], i: int, depth: int, blocks: list[Block]) -> int:
             break
         i += 1
     block = Block("quote", lines[start:i])
-    title = _CALLOUT.match(inner[0].text) if inner and inner[0].text.startswith("[!") else None
-    if title is not None and title.group(1).strip():
-        kind = "-".join(title.group(1).split("|", 1)[0].split()).lower()
-        title_text = inner[0].text[title.end() :].strip()
+    parts = callouts.callout_parts(inner[0].text) if inner else None
+    if parts is not None:
         block.kind = "callout"
-        block.callout = (kind, title_text, title.group(2), inner[0])
+        block.callout = (parts[0], parts[1], parts[2], inner[0])
         body = _plain_paragraphs(inner[1:])
         block.children = [Block("paragraph", [inner[0]])] + (body if body is not None else parse_blocks(inner[1:], depth + 1))
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from operator import itemgetter
 
 from .model import Citation, Link, Tag
 
@@ -31,6 +32,13 @@ _HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za
 _URL_REST = re.compile(r"[^\s<>\]\[]*[^\s<>\]\[.,;:!?\"')]")
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
 _MISREADABLE = re.compile(r"[#@^$`]|\[\[|\]\(|%%")
+# `_HTML_TAG` matches that `_MISREADABLE` finds something in: only an opening tag with attributes
+# can hold one, and the match ends at the same `>`.
+_HTML_TAG_MISREADABLE = re.compile(r"<[A-Za-z][A-Za-z0-9-]*\s[^<>]*?(?:[#@^$`]|\[\[|\]\(|%%)[^<>]*>")
+# Is there a "://" whose URL `_urls` would keep? Only `[#@^$\`]` or `%%` in the URL's characters
+# can be misread (its characters exclude brackets), and none of them is trimmed from its end.
+# A `%` not followed by another is let through here too: the test only says when `_urls` can be skipped.
+_URL_MISREADABLE = re.compile(r"://(?=([^\s<>\]\[#@^$`%]*))\1[#@^$`%]")
 _CR_BLANK = re.compile(r"\n[ \t]*(?:\n|\r)")
 _CR_BLANK_AT = re.compile(r"\n(?=[ \t]*[\n\r])")  # every start of a _CR_BLANK match, overlapping ones too
 _TAG = re.compile(r"#([^\s!\"#$%&'()*+,.:;<=>?@\[\\\]^`{|}~\u2000-\u206f\u2e00-\u2e7f]+)")
@@ -41,6 +49,7 @@ _RESERVED = set(";/?:@&=+$,#")
 
 # Priorities when two candidates start at the same offset: links beat the rest.
 _P_WIKI, _P_MD, _P_OPAQUE = 0, 1, 2
+_START_PRIORITY = itemgetter(0, 2)
 
 
 def decode_uri(s: str) -> str | None:
@@ -204,6 +213,37 @@ def _md_links(text: str, out: list) -> None:
         pos = text.find("](", pos + 2)
 
 
+# `[label](destination "title")` in its common shape, read in one match: a label without brackets or
+# line ends (so its `[` is the one `_open_bracket` finds at once), a plain destination, an optional
+# title. The lookahead and backreference make the destination atomic, as `_DEST_PLAIN.match` is.
+_MD_FAST = re.compile(
+    r"\[([^\[\]\n]{0,999})\]\((?=([ \t]*([^\s()\\<]*)))\2(?![(\\<])"
+    r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"
+)
+
+
+def _md_links_fast(text: str, out: list) -> bool:
+    """The candidates of `_md_links` when every "](" of the text is in a common-shape link (one
+    regex pass, no per-link search); False, adding nothing, when `_md_links` must do it."""
+    matches = list(_MD_FAST.finditer(text))
+    # Every "](" is in a match: no "(" outside the matches (a cheap one-character count) or, if
+    # there are, as many "](" as matches.
+    if text.count("(") != len(matches) and text.count("](") != len(matches):
+        return False
+    found = []
+    for m in matches:
+        start, label, dest = m.start(), m.group(1), m.group(3)
+        if label.endswith("\\") or (start and text[start - 1] == "\\"):
+            return False  # an escaped bracket: `_md_links` decides
+        embed = start > 0 and text[start - 1] == "!"
+        # A destination `_md_link` rejects (a URL) makes no link, but the span is still opaque.
+        link = bool(dest) and (":" not in dest or dest.startswith(("./", "../")))
+        payload = ("md", embed, label, dest, m.start(3)) if link else None
+        found.append((start - 1 if embed else start, m.end(), _P_MD, payload))
+    out.extend(found)
+    return True
+
+
 def _urls(text: str, out: list) -> None:
     """Bare URLs (`scheme://…`): found from the literal "://" and extended both ways."""
     pos = text.find("://")
@@ -236,9 +276,8 @@ def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[i
     if "<" in text:
         candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _COMMENT.finditer(text))
         # A tag only needs hiding when something inside it could be misread (T-3: `background: #FFF3A3A6`).
-        candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _HTML_TAG.finditer(text)
-                          if _MISREADABLE.search(m.group()))
-    if "://" in text:
+        candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _HTML_TAG_MISREADABLE.finditer(text))
+    if ":" in text and _URL_MISREADABLE.search(text):
         _urls(text, candidates)
     if "[[" in text:
         for m_start, m_end, inner in _wikilink_matches(text):
@@ -252,16 +291,20 @@ def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[i
                 continue
             embed = start > 0 and text[start - 1] == "!" and not _escaped(text, start - 1)
             candidates.append((start - 1 if embed else start, m_end, _P_WIKI, ("wiki", embed, inner_start, inner)))
-    if "](" in text:
+    if "](" in text and not _md_links_fast(text, candidates):
         _md_links(text, candidates)
-    candidates.sort(key=lambda c: (c[0], c[2]))
+    candidates.sort(key=_START_PRIORITY)
 
     accepted: list[tuple[int, int]] = []
     links: list[Link] = []
     table_spans = _Spans(tables)
     last_end = -1
+    b_starts, b_ends = blocked.starts, blocked.ends
     for start, end, _prio, payload in candidates:
-        if start < last_end or blocked.contains(start):
+        if start < last_end:
+            continue
+        k = bisect_right(b_starts, start) - 1  # blocked.contains(start), inlined
+        if k >= 0 and start < b_ends[k]:
             continue
         if payload is not None:
             link = _wikilink(text, start, end, payload, table_spans) if payload[0] == "wiki" else _md_link(text, start, end, payload)
@@ -334,7 +377,7 @@ def _md_link(text, start, end, payload) -> Link | None:
 
 
 def _comment_spans(text: str, opaque: _Spans) -> list[tuple[int, int]]:
-    if "%%" not in text:
+    if "%" not in text or "%%" not in text:  # one character is found much faster than two
         return []
     marks = [m.start() for m in re.finditer("%%", text) if not opaque.contains(m.start())]
     spans = []

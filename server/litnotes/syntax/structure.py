@@ -20,6 +20,7 @@ _MISPLACED = re.compile(r"[ \t]\^([A-Za-z0-9-]{2,})[ \t]*$")
 _MD_LINK_END = re.compile(r"\]\([^()\s]*\)$")
 _INLINE_TAG_END = re.compile(r"<[^<>\s][^<>]*>$")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t])#+[ \t]*$")
+_LEAVES = frozenset(("paragraph", "heading", "setext", "hr"))  # blocks without children or callout
 
 
 @dataclass
@@ -36,11 +37,13 @@ class Structure:
     title_ids: dict[int, tuple[str, int, int]] = field(default_factory=dict)  # callout start -> id on its title line
 
 
-@dataclass
 class _Found:
-    id: str
-    start: int
-    end: int
+    __slots__ = ("id", "start", "end")
+
+    def __init__(self, id: str, start: int, end: int) -> None:  # noqa: A002 - the record's field name
+        self.id = id
+        self.start = start
+        self.end = end
 
 
 def analyse(blocks: list[Block], text_length: int, frontmatter_range: tuple[int, int] | None) -> Structure:
@@ -55,18 +58,23 @@ def analyse(blocks: list[Block], text_length: int, frontmatter_range: tuple[int,
 def _collect(blocks: list[Block], s: Structure, depth: int) -> None:
     """Regions without inline syntax, tables and callouts, anywhere in the tree."""
     for b in blocks:
-        if b.kind in ("code", "math", "html"):
+        kind = b.kind
+        if kind in _LEAVES:
+            continue
+        if kind in ("code", "math", "html"):
             s.excluded.append((b.start, b.end))
-        elif b.kind == "table":
+        elif kind == "table":
             s.tables.append(b)
-        if b.kind == "list-item" and "zotero://open-pdf/" in b.lines[0].text:
+        elif kind == "list-item" and "zotero://open-pdf/" in b.lines[0].text:
             s.zotero_items.append(b)
         if b.callout is not None:
             kind, title, fold, title_line = b.callout
             rel = title_line.text.find(title) if title else len(title_line.text)
             t_start = title_line.offset + max(rel, 0)
-            s.callouts.append(Callout(kind, title, fold, b.start, b.end, t_start, t_start + len(title), depth))
+            s.callouts.append(Callout(kind, title, fold, b.lines[0].offset, b.end, t_start, t_start + len(title), depth))
             s.callout_blocks.append((b, depth))
+            if b.simple:
+                continue  # only paragraphs and a plain quote inside: nothing to collect
         if b.children:
             _collect(b.children, s, depth + 1 if b.kind in ("quote", "callout") else depth)
 
@@ -135,13 +143,10 @@ def _line_id(line: Line, soft_break_before: bool, s: Structure) -> _Found | None
                 "block-id.invalid", start, start + len(w.group(0)),
                 f"`^{w.group(1)}` is not a block id: ids may use only Latin letters, digits and dashes"))
         return None
-    start = line.offset + m.start()
-    before = text[: m.start()]
-    if not before.strip(" \t"):
-        if soft_break_before or before:
-            return _Found(m.group(1), start, line.offset + m.end())
-        return _Found(m.group(1), start, line.offset + m.end())
-    if before[-1] in " \t" or _closes_inline_element(before):
+    at = m.start()
+    start = line.offset + at
+    # Accepted at the start of the line, after a blank, or after the end of an inline element (B-2).
+    if not at or text[at - 1] in " \t" or _closes_inline_element(text[:at]):
         return _Found(m.group(1), start, line.offset + m.end())
     token = m.group(1)
     s.glued.append((token, start, line.offset + m.end()))
@@ -186,6 +191,14 @@ def _ids_inside(b: Block, s: Structure, skip_lists: bool) -> list[_Found]:
     if b.kind in ("heading", "setext"):
         found = _line_id(b.lines[0], False, s)
         return [found] if found else []
+    if b.simple and not b.caret:
+        # A fast-path callout with no `^` after its title line: only the title can hold an id.
+        title_line = b.callout[3]
+        found = _line_id(title_line, False, s)
+        if found is None:
+            return []
+        s.title_ids[b.lines[0].offset] = (found.id, found.start, found.end)
+        return [found]
     result: list[_Found] = []
     for child in b.children:
         if skip_lists and child.kind == "list":
@@ -226,7 +239,9 @@ def _assign_ids(blocks: list[Block], s: Structure, frontmatter_range: tuple[int,
     section_ids: dict[tuple[int, int], tuple[_Found, str]] = {}
     order: list[tuple[int, int]] = []
     for b in blocks:
-        standalone = _is_standalone(b)
+        kind = b.kind
+        lines = b.lines
+        standalone = _is_standalone(b) if kind == "paragraph" and len(lines) == 1 else None
         if standalone is not None:
             if previous is None:
                 s.problems.append(Problem(
@@ -240,17 +255,20 @@ def _assign_ids(blocks: list[Block], s: Structure, frontmatter_range: tuple[int,
                 order.append(key)
             section_ids[key] = (standalone, previous[2])
             continue
-        if b.kind == "list":
+        last = lines[-1]
+        start, end = lines[0].offset, last.offset + len(last.text)
+        if kind == "list":
             _list_item_ids(b, s)
         else:
             found = _ids_inside(b, s, skip_lists=False)
             if found:
                 winner = found[-1]
-                key = (b.start, b.end)
+                key = (start, end)
                 order.append(key)
-                section_ids[key] = (winner, b.kind)
-                _shadowed(found, winner, s, "callout" if b.kind == "callout" else "block")
-        previous = (b.start, b.end, b.kind)
+                section_ids[key] = (winner, kind)
+                if len(found) > 1:
+                    _shadowed(found, winner, s, "callout" if kind == "callout" else "block")
+        previous = (start, end, kind)
     for key in order:
         f, kind = section_ids[key]
         s.block_ids.append(BlockId(f.id, f.start, f.end, key[0], key[1], kind))

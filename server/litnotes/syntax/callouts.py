@@ -1,0 +1,148 @@
+"""The block parser's fast path for the callouts Zotero Integration writes, one per annotation:
+
+    >[!quote] <mark …>Label</mark> | [View in local Zotero: page 3](zotero://open-pdf/…) ^key
+    >“the quoted text”
+    >>a comment
+
+`simple_callout` reads such a callout straight into the same `Block` tree that the generic
+`blocks._quote` builds (a title paragraph, plain paragraphs, at most one plain nested quote at the
+end), without the generic per-line machinery. It accepts only lines that cannot start or end
+anything else: every line starts with `>`, the body lines start like prose (nothing that could
+open a heading, list, fence, math, HTML, table, setext underline or deeper quote) and a blank
+line or the end of the note follows. For anything else it returns 0 and the generic parser
+reads the callout. `tests/test_parser_fastpath.py` checks that both give the same `NoteSyntax`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lines import Block, Line
+
+__all__ = ["ENABLED", "CALLOUT", "callout_parts", "simple_callout"]
+
+# The differential test turns every fast path off (this switch) to compare with the generic parser.
+ENABLED = True
+
+CALLOUT = re.compile(r"\[!([^\]]+)\]([+-]?)(?:[ \t]+|$)")
+# A line that can only be paragraph text: at most 3 spaces, then nothing that could start a block
+# or end a paragraph (`[` and `!` cannot start a block either; `|` is excluded by a separate test).
+_PLAIN = re.compile(r"[ ]{0,3}[^\s>#`~$<|*+\-_=\d]")
+
+
+def callout_parts(head: str) -> tuple[str, str, str] | None:
+    """(type, title, fold) of a quote whose first line (without `>`) is `head`, or None (C-1, C-2)."""
+    title = CALLOUT.match(head) if head.startswith("[!") else None
+    if title is None or not title.group(1).strip():
+        return None
+    kind = "-".join(title.group(1).split("|", 1)[0].split()).lower()
+    return kind, head[title.end() :].strip(), title.group(2)
+
+
+class SimpleCallout(Block):
+    """A callout read by the fast path. Its children are built only when something asks for them
+    (the parse itself does not: `Block.simple` lets structure and highlights skip them)."""
+
+    __slots__ = ("_kids", "_nested")
+
+    def __init__(self, lines: list[Line], callout: tuple[str, str, str, Line], caret: bool, nested: int) -> None:
+        self.kind = "callout"
+        self.lines = lines
+        self.level = 0
+        self.callout = callout
+        self.simple = True
+        self.caret = caret
+        self._kids: list[Block] | None = None
+        self._nested = nested  # index in `lines` of the first line of the nested quote, 0 if none
+
+    @property  # type: ignore[override]
+    def children(self) -> list[Block]:
+        if self._kids is None:
+            self._kids = _children(self.lines, self.callout[3], self._nested)
+        return self._kids
+
+    @children.setter
+    def children(self, value: list[Block]) -> None:
+        self._kids = value
+
+
+def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
+    """Read the callout starting at `lines[i]` into `blocks` and return the index after it, or
+    return 0 (and add nothing) when the generic parser must read it. The caller guarantees two
+    more container levels below `MAX_DEPTH`."""
+    first = lines[i]
+    text = first.text
+    if text[1:3] == "[!":
+        cut = 1
+    elif text[1:4] == " [!":
+        cut = 2
+    else:
+        return 0
+    if text[0] != ">":
+        return 0
+    head = text[cut:]
+    parts = callout_parts(head)
+    if parts is None:
+        return 0
+    nested = 0
+    caret = False
+    n = len(lines)
+    j = i + 1
+    while j < n:
+        text = lines[j].text
+        if text[:1] != ">":
+            if text.lstrip(" \t"):
+                return 0  # maybe a lazy continuation line, or a quote marker after spaces
+            break
+        content = text[2:] if text[1:2] == " " else text[1:]
+        if nested:
+            if content[:1] != ">":
+                return 0  # body after a nested quote: lazy continuations are possible
+            inner = content[2:] if content[1:2] == " " else content[1:]
+            if inner.strip(" \t") and ("|" in inner or _PLAIN.match(inner) is None or (j == nested and inner[:2] == "[!")):
+                return 0  # a deeper quote or anything else that is not plain text, or a nested callout
+        elif content[:1] == ">":
+            nested = j
+            continue  # read the line again as the nested quote's first line
+        elif content.strip(" \t") and ("|" in content or _PLAIN.match(content) is None):
+            return 0
+        if "^" in content:
+            caret = True
+        j += 1
+    title_line = Line(head, first.offset + cut)
+    blocks.append(SimpleCallout(lines[i:j], (parts[0], parts[1], parts[2], title_line), caret,
+                                nested - i if nested else 0))
+    return j
+
+
+def _children(lines: list[Line], title_line: Line, nested: int) -> list[Block]:
+    """The children `blocks._quote` gives the callout `simple_callout` accepted: the title
+    paragraph, the body's paragraphs and, from `lines[nested]` on, a plain nested quote."""
+    children = [Block("paragraph", [title_line])]
+    inner = [_cut(line) for line in lines[1 : nested or len(lines)]]
+    children += _paragraphs(inner)
+    if nested:
+        quoted = [_cut(line) for line in lines[nested:]]
+        children.append(Block("quote", quoted, _paragraphs([_cut(line) for line in quoted])))
+    return children
+
+
+def _cut(line: Line) -> Line:
+    """The line without its `>` or `> ` (the line starts with `>`)."""
+    c = 2 if line.text[1:2] == " " else 1
+    return Line(line.text[c:], line.offset + c)
+
+
+def _paragraphs(lines: list[Line]) -> list[Block]:
+    """Plain lines grouped into paragraphs at blank lines."""
+    blocks: list[Block] = []
+    para: list[Line] | None = None
+    for line in lines:
+        if not line.text.strip(" \t"):
+            para = None
+        elif para is None:
+            para = [line]
+            blocks.append(Block("paragraph", para))
+        else:
+            para.append(line)
+    return blocks
