@@ -1,0 +1,89 @@
+"""Scaling (issue #7): work grows linearly with the vault, and an edit costs the same in any vault.
+
+No clocks: the tests count the interpreter's function calls (Python and C, through
+`sys.setprofile`), which are deterministic. A hidden quadratic step (say, scanning every cite key
+once per citation while loading, as litnotes once did) makes 4x the notes cost 16x the calls; a
+per-keystroke step that walks the vault makes an edit in a 4x vault cost 4x the calls.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from litnotes.disk.load import load_vault
+from litnotes.features import diagnose_note
+from litnotes.vault import SetNote, VaultHost
+
+REPO = Path(__file__).resolve().parent.parent
+SMALL, LARGE = 60, 240
+
+
+def _generate():
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate
+
+
+def _calls(action) -> tuple[int, object]:
+    count = [0]
+
+    def profiler(frame, event, arg):
+        if event in ("call", "c_call"):
+            count[0] += 1
+
+    sys.setprofile(profiler)
+    try:
+        result = action()
+    finally:
+        sys.setprofile(None)
+    return count[0], result
+
+
+@pytest.fixture(scope="module")
+def vaults(tmp_path_factory) -> dict[int, Path]:
+    generate = _generate()
+    return {n: generate(n, tmp_path_factory.mktemp(f"v{n}")) for n in (SMALL, LARGE)}
+
+
+def _size(root: Path) -> int:
+    return sum(p.stat().st_size for p in root.rglob("*.md"))
+
+
+def test_indexing_grows_linearly_with_the_vault(vaults) -> None:
+    small, (small_host, _) = _calls(lambda: load_vault(vaults[SMALL], workers=1))
+    large, (large_host, stats) = _calls(lambda: load_vault(vaults[LARGE], workers=1))
+    assert stats.notes == LARGE and large_host.parse_count == 0  # parsed by the loader, not again by the host
+    bytes_ratio = _size(vaults[LARGE]) / _size(vaults[SMALL])
+    assert large / small <= 1.3 * bytes_ratio, (small, large, bytes_ratio)
+    # The lookup tables alone (no parsing), where a quadratic step would stand out most.
+    small, _ = _calls(lambda: VaultHost.rebuild(small_host.vault))
+    large, _ = _calls(lambda: VaultHost.rebuild(large_host.vault))
+    assert large / small <= 1.1 * LARGE / SMALL, (small, large)  # 4x the notes: 4.05x the calls (a quadratic cite-key scan made it 4.5x)
+
+
+EDITED = "# Reading\n\nSee [[@hot0000]], [@hot0000, p. 3] and [[Topic 1#Heading]] {}.\n"
+
+
+def _edit_calls(root: Path) -> int:
+    host, _ = load_vault(root, workers=1)
+    path = "notes/00/Topic 0.md"
+    host.apply([SetNote(path, EDITED.format("first"))])  # the same note text in both vaults
+
+    def edit():
+        vault, affected = host.apply([SetNote(path, EDITED.format("typed"))])
+        return [diagnose_note(vault, p) for p in sorted(affected)]
+
+    before = host.parse_count
+    calls, _ = _calls(edit)
+    assert host.parse_count == before + 1  # one edit re-parses exactly one note
+    return calls
+
+
+def test_an_edit_costs_the_same_in_a_four_times_larger_vault(vaults) -> None:
+    small, large = _edit_calls(vaults[SMALL]), _edit_calls(vaults[LARGE])
+    assert large <= 1.25 * small, (small, large)
