@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from . import callouts
+from . import callouts, fastpaths
 from .lines import Block, Line, split_lines
 
 __all__ = ["Line", "Block", "parse_blocks", "split_lines", "MAX_DEPTH"]
@@ -263,7 +263,7 @@ def _opens_fence(text: str) -> bool:
 
 
 def _quote(lines: list[Line], i: int, depth: int, blocks: list[Block]) -> int:
-    if callouts.ENABLED and depth + 2 < MAX_DEPTH:
+    if fastpaths.ENABLED and depth + 2 < MAX_DEPTH:
         end = callouts.simple_callout(lines, i, blocks)
         if end:
             return end

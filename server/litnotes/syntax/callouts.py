@@ -19,10 +19,7 @@ import re
 
 from .lines import Block, Line
 
-__all__ = ["ENABLED", "CALLOUT", "callout_parts", "simple_callout"]
-
-# The differential test turns every fast path off (this switch) to compare with the generic parser.
-ENABLED = True
+__all__ = ["CALLOUT", "SimpleCallout", "callout_parts", "simple_callout"]
 
 CALLOUT = re.compile(r"\[!([^\]]+)\]([+-]?)(?:[ \t]+|$)")
 # A line that can only be paragraph text: at most 3 spaces, then nothing that could start a block

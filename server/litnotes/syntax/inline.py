@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 from operator import itemgetter
 
+from . import fastpaths
 from .model import Citation, Link, Tag
 
 __all__ = ["scan_inline", "decode_uri"]
@@ -276,8 +277,12 @@ def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[i
     if "<" in text:
         candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _COMMENT.finditer(text))
         # A tag only needs hiding when something inside it could be misread (T-3: `background: #FFF3A3A6`).
-        candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _HTML_TAG_MISREADABLE.finditer(text))
-    if ":" in text and _URL_MISREADABLE.search(text):
+        if fastpaths.ENABLED:
+            candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _HTML_TAG_MISREADABLE.finditer(text))
+        else:
+            candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _HTML_TAG.finditer(text)
+                              if _MISREADABLE.search(m.group()))
+    if ":" in text and (not fastpaths.ENABLED or _URL_MISREADABLE.search(text)):
         _urls(text, candidates)
     if "[[" in text:
         for m_start, m_end, inner in _wikilink_matches(text):
@@ -291,7 +296,7 @@ def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[i
                 continue
             embed = start > 0 and text[start - 1] == "!" and not _escaped(text, start - 1)
             candidates.append((start - 1 if embed else start, m_end, _P_WIKI, ("wiki", embed, inner_start, inner)))
-    if "](" in text and not _md_links_fast(text, candidates):
+    if "](" in text and not (fastpaths.ENABLED and _md_links_fast(text, candidates)):
         _md_links(text, candidates)
     candidates.sort(key=_START_PRIORITY)
 

@@ -1,0 +1,143 @@
+"""Differential test of the parser's fast paths: with them on (`syntax.fastpaths.ENABLED`) and off,
+`parse_note` must give the same `NoteSyntax` (its `extra` too) and `parse_blocks` the same block tree.
+
+It guards the shortcuts that make literature notes cheap to parse: the Zotero highlight callout
+read without the generic quote machinery (`syntax/callouts.py`, with its lazily built children
+and the `simple` shortcuts in `structure.py`), the standard Zotero title read in one match
+(`highlights.py`), and the one-pass scans for common-shape Markdown links, HTML tags and URLs
+(`inline.py`). The texts are built from the pieces those shortcuts must recognise or refuse:
+callout lines with `>`, `> `, `>>`, lazy continuation lines, blank and whitespace-only lines,
+`^id`s, lists, fences, `$$`, `%%`, HTML, tables, headings, setext underlines, links, cites, tabs,
+CR/CRLF line ends and non-ASCII text.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from litnotes.syntax import fastpaths, parse_note
+from litnotes.syntax.blocks import parse_blocks, split_lines
+from shared_paths import SEED, require_shared
+
+TITLES = [
+    '>[!quote] <mark style="background: #FFF3A3A6;">Note</mark> | '
+    "[View in local Zotero: page 1](zotero://open-pdf/library/items/MGFTCTVY?page=1&annotation=29LZ2RML) ^29lz2rml",
+    '> [!quote] <mark style="background: #D2B3FFA6;">Important</mark> | '
+    "[View in local Zotero: page 12](zotero://open-pdf/library/items/AB12?page=12&annotation=XY) ^other",
+    '>[!quote] <mark class="hltr-red">Red</mark> | [page 3](zotero://open-pdf/library/items/K?page=3&annotation=Q%2B1) ^q',
+    ">[!quote] [View: page 2](zotero://open-pdf/library/items/K?annotation=Z) ^z",
+    ">[!quote]", "> [!note] Title", "> [!info]- Folded ^a", ">[!a|b]+ T", ">[!]", "> [! ] t", ">  [!x] two spaces",
+    ">[!quote] title^glued", ">[!quote] ^only-id", ">[!Quote Me] spaced type", "> [!quote] `code` $x$ #tag @key",
+    ">[!quote] <mark style=\"background: #FFF;\">L</mark> | [p](zotero://open-pdf/x?page=1) ^id %%c%%",
+]
+BODY = [
+    ">“quote text”", ">“quote ^id”", "> text ^blk-1", ">text^glued", "> a ^mis placed", ">", "> ", ">  ", ">\t", "> \xa0",
+    ">\u2028", ">\x0c", ">>comment", ">> comment", "> > spaced", ">>", ">> ", ">>>deep", ">>[!inner] t", ">> [!inner]",
+    ">>- list", ">>> >", "> - list", "> * star", "> 1. one", "> 2) two", "> # heading", "> ```", "> ~~~", "> $$", "> $x$",
+    "> <div>", "> <!--", "> | a | b |", "> |---|---|", "> a | b", "> ---", "> ***", "> ===", ">  four", ">    code", ">     five spaces", ">      six", ">>     nested code", ">  \tx",
+    ">\tx", ">![[assets/img.png]]", ">![[a.png]] tail", ">[link](note.md) and [[wiki]]", "> [!nested] title",
+    "> [@key, p. 3]", "> @key and #tag", "> %% c %%", "> é ü 日本 😀", "> text\\", "> [x](<a b.md>)", ">>“q” ^id",
+    ">[[a|b]]", "> trailing   ", "> `code`", ">‘single’",
+]
+AFTER = ["", "", " ", "\t", "lazy continuation", "  >indented marker", "\xa0", "- item", "# heading", ">x", "   ", "^standalone",
+         "    code", "===", "---", "1. one", "| a | b |", "<div>", "```"]
+LINES = [
+    "", "", "# H1", "## H2 ^hid", "Title", "===", "---", "- item", "- [ ] task ^t1", "  - nested", "1. one", "```", "```py",
+    "~~~", "$$", "$$ x $$", "%%", "%% c %%", "<div>", "</div>", "<!--", "-->", "| a | b |", "|---|---|", "| [[a\\|b]] | x |",
+    "text [[link]] and ![[embed.png]] [x](y.md#h) [@key] @key #tag", "**Cite key**: k1", "**Imported: 2024-12-04**^e0c377",
+    "^standalone", "para ^pid", "    indented", "\tcode", "> plain quote", ">", "> > nested", "https://x.org/a#b `c`",
+    "<mark style=\"background: #FFF3A3A6;\">x</mark>", "[a](b \"t](c)\")", "[x](zotero://open-pdf/library/items/A?page=1)^x",
+]
+
+# Pieces of inline syntax, glued at random into lines: links with escapes, titles and odd
+# destinations, URLs with misreadable characters, HTML tags with attributes.
+INLINE = [
+    "[", "]", "](", "(", ")", "\\", "!", "[x](y.md)", "[x](y z)", "[x](<a b.md>)", "[x](y \"t](u)\")", "[x](y 'q')",
+    "[x](a(b)c)", "\\[x](y)", "[x\\](y)", "[a [b](c)", "[[w]]", "[[", "]]", "https://x.org/a", "zotero://open-pdf/a?b=1",
+    "http://x/#f", "ftp://h/%%c", "://", "%", "%%", "#", "@k", "^", "$", "`", "<!--", "-->", "<b x='#'>", "<a href=\"](x)\">",
+    "<i\n#>", "<mark style=\"background: #FFF3A3A6;\">", "</mark>", "<br>", "<x [[y]]>", "<a x=\"[t](y.md)\">", "[a\nb](c.md)", "[a\n\nb](c)", " ", " ", "t", "word", "\"", "'",
+    "<", ">", "\n", ":", "é", "日本",
+]
+
+
+@st.composite
+def callout(draw) -> str:
+    lines = [draw(st.sampled_from(TITLES))]
+    lines += draw(st.lists(st.sampled_from(BODY), max_size=5))
+    lines.append(draw(st.sampled_from(AFTER)))
+    return "\n".join(lines)
+
+
+inline = st.lists(st.sampled_from(INLINE), max_size=16).map("".join)
+pieces = st.one_of(callout(), callout(), st.sampled_from(LINES), inline, st.text(max_size=6))
+texts = st.tuples(
+    st.sampled_from(["", "---\naliases:\n  - \"@k\"\n---\n"]),
+    st.lists(pieces, max_size=14),
+    st.sampled_from(["\n", "\n", "\n", "\r\n", "\r"]),
+).map(lambda t: t[0] + t[2].join(t[1]))
+
+
+def both(fn, *args):
+    fastpaths.ENABLED = False
+    try:
+        generic = fn(*args)
+    finally:
+        fastpaths.ENABLED = True
+    return fn(*args), generic
+
+
+def tree(blocks) -> list:
+    """A block tree as plain values (touching every lazily built child)."""
+    return [(b.kind, b.level, [(line.text, line.offset) for line in b.lines],
+             None if b.callout is None else b.callout[:3] + ((b.callout[3].text, b.callout[3].offset),),
+             tree(b.children)) for b in blocks]
+
+
+def check(text: str) -> None:
+    fast, generic = both(parse_note, text)
+    assert fast == generic
+    assert fast.extra == generic.extra
+    assert not [p for p in fast.problems if p.code == "note.internal-error"]
+    fast_tree, generic_tree = both(lambda: tree(parse_blocks(split_lines(text))))
+    assert fast_tree == generic_tree
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+@example(TITLES[0] + "\n>“q”\n>>c\nlazy")  # a lazy line after the nested quote
+@example(TITLES[0] + "\n>“q”\n>>c\n>after the comment")  # the nested quote continues lazily
+@example(TITLES[0] + "\n>“q”\n\xa0")  # not blank to the quote: a lazy continuation
+@example(TITLES[0] + "\n>\xa0\n>x")  # blank to one reader, text to the other
+@example(TITLES[0] + "\n>>[!inner] t\n>>x")  # a nested callout
+@example(TITLES[0] + "\n>>\xa0")
+@example("- item\n  " + TITLES[0] + "\n  >“q”")  # a callout inside a list item
+@example("> " + TITLES[0] + "\n> >“q” ^x")  # a callout inside a quote
+def test_fast_paths_change_nothing(text: str) -> None:
+    check(text)
+
+
+@pytest.mark.parametrize("depth", [44, 45, 46, 47, 48, 49])
+def test_fast_paths_near_the_nesting_limit(depth: int) -> None:
+    prefix = "> " * depth
+    check("\n".join(prefix + line for line in (TITLES[0], ">“q”", ">>c", "")) + "\n" + "- " * depth + TITLES[0])
+
+
+def test_the_seed_note() -> None:
+    check(require_shared(SEED).read_text(encoding="utf-8"))
+
+
+def test_a_generated_literature_note_with_every_variation() -> None:
+    """The benchmark generator's shape, with the optional comment and image lines."""
+    rng = random.Random(3)
+    parts = ["---\naliases:\n  - \"@k\"\n---\n> [!info] Metadata\n> **Cite key**: k\n\n# Annotations\n"]
+    for i in range(60):
+        parts.append(rng.choice(TITLES[:4]).replace("^", f"^n{i}x"))
+        parts.append(rng.choice([">“words words”", ">![[assets/k/img.png]]", "> “spaced”"]))
+        if rng.random() < 0.3:
+            parts.append(rng.choice([">>a comment", ">> comment", "> > c"]))
+        parts.append(rng.choice(["\n", "\n\n", "\n^standalone\n"]))
+    check("\n".join(parts))
