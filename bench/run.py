@@ -92,7 +92,11 @@ def bench_size(size: int, reps: int) -> dict:
     result: dict = {"notes": size, "mb": round(sum(p.stat().st_size for p in vault.rglob("*.md")) / 1e6, 1)}
     proc, caps = start(vault)
     result["ready_cold_s"] = round(wait_ready(proc, caps, size), 2)
-    time.sleep(1.0 + size / 5000)  # let the server write its persistent index in the background
+    index_files = lambda: list((OUT / "cache").glob("*/index.bin"))  # noqa: E731
+    deadline = time.time() + 120
+    while not index_files() and time.time() < deadline:  # the server writes its index in the background
+        time.sleep(0.1)
+    result["index_mb"] = round(sum(p.stat().st_size for p in index_files()) / 1e6, 1)
     proc.close()
     proc, caps = start(vault)
     result["ready_warm_s"] = round(wait_ready(proc, caps, size), 2)

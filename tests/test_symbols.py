@@ -106,3 +106,23 @@ def test_ten_thousand_notes_answer_in_milliseconds() -> None:
     started = time.perf_counter()
     assert [x.path for x in workspace_symbols(edited, "fresh heading")] == ["folder1/note 1.md"]
     assert time.perf_counter() - started < 1.0  # only the edited note's rows are rebuilt
+
+
+def test_search_keys_line_up_with_rows_in_detail_and_in_index_form() -> None:
+    """Workspace search scans one key string per note and makes rows only for hits: key i is row i,
+    whether the note is held in detail or in index form (packed highlight digests)."""
+    from litnotes.features.symbols import _KEYS, _note_keys, _note_rows  # noqa: PLC0415
+    from test_index_form import _seed  # noqa: PLC0415
+
+    full = parse_note(_seed() + "\n- item ^listid\n\n> [!quote] no id\n> “a quote”\n")
+    for note in (full, full.index_form()):
+        _KEYS.clear()
+        keys, rows = _note_keys("lit.md", note).split("\n"), _note_rows("lit.md", note)
+        assert len(keys) == len(rows) == 1 + 1 + len(note.headings) + len(note.block_map()) + 10
+        for key, row in zip(keys, rows):
+            if row[1] == "highlight":
+                label, _, title = row[2].partition(": ")
+                words = title.lower().rstrip(" …").removeprefix("image: ")  # an image is found by its file
+                assert key.startswith(label.split(" · ")[0].lower()) and words in key
+            else:
+                assert key == row[0]
