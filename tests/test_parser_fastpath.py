@@ -3,8 +3,8 @@
 
 It guards the shortcuts that make literature notes cheap to parse: the Zotero highlight callout
 read without the generic quote machinery (`syntax/callouts.py`, with its lazily built children
-and the `simple` shortcuts in `structure.py`), the standard Zotero title read in one match
-(`highlights.py`), and the one-pass scans for common-shape Markdown links, HTML tags and URLs
+and the `simple` shortcuts in `structure.py`), the standard Zotero link read in one match
+(`highlights.py`), one-line YAML lists of words (`yamlfast.py`), and the one-pass scans for common-shape Markdown links, HTML tags and URLs
 (`inline.py`). The texts are built from the pieces those shortcuts must recognise or refuse:
 callout lines with `>`, `> `, `>>`, lazy continuation lines, blank and whitespace-only lines,
 `^id`s, lists, fences, `$$`, `%%`, HTML, tables, headings, setext underlines, links, cites, tabs,
@@ -74,8 +74,15 @@ def callout(draw) -> str:
 
 inline = st.lists(st.sampled_from(INLINE), max_size=16).map("".join)
 pieces = st.one_of(callout(), callout(), st.sampled_from(LINES), inline, st.text(max_size=6))
-texts = st.tuples(
+FLOW_ITEMS = ["a", "topic/x", "é", "日本", "1", "0x1F", ".5", ".inf", "null", "true", "a b", "", "-a", "+", "a.b", "a_b", "#c",
+              "'q'", '"q"', "a:b", "\t", " ", "[b]", "٣", "a\x07"]
+flow_list = st.lists(st.sampled_from(FLOW_ITEMS), max_size=4).map(lambda items: "[" + ", ".join(items) + "]")
+frontmatter = st.one_of(
     st.sampled_from(["", "---\naliases:\n  - \"@k\"\n---\n"]),
+    st.tuples(flow_list, st.sampled_from(["", " ", "  # c", ",", "]"])).map(lambda t: f"---\ntags: {t[0]}{t[1]}\nx: 1\n---\n"),
+)
+texts = st.tuples(
+    frontmatter,
     st.lists(pieces, max_size=14),
     st.sampled_from(["\n", "\n", "\n", "\r\n", "\r"]),
 ).map(lambda t: t[0] + t[2].join(t[1]))

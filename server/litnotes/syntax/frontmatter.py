@@ -22,6 +22,7 @@ __all__ = ["parse_frontmatter", "normalise_property"]
 
 _CLOSE = re.compile(r"^---(?:\r?\n|\Z)", re.M)
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SEPARATORS = re.compile(r"[\s_]+")
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -98,7 +99,7 @@ _HANDLER = YAMLHandler()
 
 def normalise_property(name: str) -> str:
     """Property names compared for cite keys: lower case, with "_" and spaces read as "-" (F-6)."""
-    return re.sub(r"[\s_]+", "-", name.strip().lower())
+    return _SEPARATORS.sub("-", name.strip().lower())
 
 
 def _locate(text: str) -> tuple[int, int, int] | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote_plus
 
+from . import fastpaths
 from .blocks import Block
 from .model import BlockId, Highlight, Problem
 
@@ -30,6 +31,8 @@ _TAGS = re.compile(r"<[^>]+>")
 # handles every other shape).
 _STANDARD_TITLE = re.compile(
     r'<mark style="background: (#[0-9A-Fa-f]{3,8});">([^<]*)</mark> \| \[([^\]]*)\]\((zotero://open-pdf/[^)\s]+)\)')
+# Its usual link: (attachment, page, annotation), none of them with anything `unquote_plus` would change.
+_ZOTERO_URL = re.compile(r"zotero://open-pdf/library/items/([A-Za-z0-9]+)\?page=([^&#%+?]*)&annotation=([^&#%+]*)\Z")
 _PARAMS = {name: re.compile(rf"[?&]{name}=([^&#]*)") for name in ("page", "annotation")}
 _TRAILING_ID = re.compile(r"\s*\^[A-Za-z0-9-]+$")
 _ATTACHMENT = re.compile(r"/items/([A-Za-z0-9]+)")
@@ -46,13 +49,16 @@ def _param(url: str, name: str) -> str:
 
 def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problems: list[Problem]) -> list[Highlight]:
     by_block = {(b.block_start, b.block_end): b for b in block_ids}
+    fast = fastpaths.ENABLED
     result = []
     for block, _depth in callout_blocks:
-        kind, title, _fold, title_line = block.callout
+        title = block.callout[1]
         standard = _STANDARD_TITLE.search(title)
+        parts = None
         if standard is not None:
             color, label, link_text, url = standard.groups()
             label = label.strip()
+            parts = _ZOTERO_URL.match(url) if fast else None
         else:
             link = _PDF_LINK.search(title)
             if link is None and "<mark" not in title and "hltr-" not in title:
@@ -64,30 +70,43 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
             if "<" in label:
                 label = _TAGS.sub("", label).strip()
             url, link_text = (link.group(2), link.group(1)) if link else ("", "")
-        page = _param(url, "page")
+        if parts is not None:
+            # The usual `…/items/KEY?page=N&annotation=KEY` with nothing to decode: what _param and
+            # _ATTACHMENT would find, in one match.
+            attachment, page, annotation = parts.groups()
+        else:
+            page = _param(url, "page")
+            annotation = _param(url, "annotation")
+            attachment_m = _ATTACHMENT.search(url)
+            attachment = attachment_m.group(1) if attachment_m else ""
         if not page and link_text:
             page_m = _PAGE_TEXT.search(link_text)
             page = page_m.group(1) if page_m else ""
-        annotation = _param(url, "annotation")
-        attachment_m = _ATTACHMENT.search(url)
         quote_parts, comment_parts, image = [], [], ""
-        for line in _body_lines(block):
-            stripped = line.strip()
+        lines = block.lines
+        for k in range(1, len(lines)):  # the body: one level of `>` removed
+            text = lines[k].text.lstrip(" ")
+            if text.startswith(">"):
+                text = text[2:] if text[1:2] == " " else text[1:]
+            stripped = text.strip()
             if stripped.startswith(">"):
                 comment_parts.append(stripped.lstrip("> ").strip())
                 continue
-            embed = _EMBED.search(stripped)
-            if embed and not image and stripped.startswith("!"):
-                image = embed.group(1).strip()
-                continue
+            if stripped.startswith("!") and not image:
+                embed = _EMBED.search(stripped)
+                if embed:
+                    image = embed.group(1).strip()
+                    continue
             if stripped:
                 quote_parts.append(stripped)
         quote = " ".join(quote_parts)
         if "^" in quote:
             quote = _TRAILING_ID.sub("", quote)
         quote = quote.strip().strip("“”\"").strip()
-        assigned = by_block.get((block.start, block.end))
-        title_id = title_ids.get(block.start)
+        last = lines[-1]
+        start = lines[0].offset
+        assigned = by_block.get((start, last.offset + len(last.text)))
+        title_id = title_ids.get(start)
         compare = title_id[0] if title_id else (assigned.id if assigned else None)
         if annotation and compare and compare.lower() != annotation.lower():
             at = title_id[1:] if title_id else (assigned.start, assigned.end)
@@ -96,9 +115,8 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
                 f"block id `^{compare}` differs from the annotation key {annotation} in this highlight's Zotero link; "
                 "a copy-paste slip? links to this highlight will not match Zotero"))
         result.append(Highlight(
-            block.start, block.end, assigned.id if assigned else None,
-            color, label, page, annotation,
-            attachment_m.group(1) if attachment_m else "", url, quote, " ".join(comment_parts).strip(), image,
+            start, last.offset + len(last.text), assigned.id if assigned else None,
+            color, label, page, annotation, attachment, url, quote, " ".join(comment_parts).strip(), image,
         ))
     return result
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from operator import attrgetter
 
 from .blocks import parse_blocks, split_lines
 from .frontmatter import parse_frontmatter
@@ -24,6 +25,8 @@ DEFAULT_OPTIONS = ParseOptions()
 _METADATA_KEY = re.compile(r"\*\*(?:cite[ -]?key|citation[ -]?key)\*\*[ \t]*:[ \t]*([^\s*]+)", re.I)
 _METADATA_LINE = re.compile(r"\*\*([^*\n]{1,40})\*\*::?[ \t]*([^\n]*)")
 _BBT_UNSAFE = set("\\\"#%'(),={}~")
+_BY_START = attrgetter("start")
+_BY_START_CODE = attrgetter("start", "code")
 
 
 def parse_note(text: str, options: ParseOptions = DEFAULT_OPTIONS) -> NoteSyntax:
@@ -73,13 +76,13 @@ def _parse(text: str, options: ParseOptions) -> NoteSyntax:
         if c.intended:
             problems.append(Problem("cite-key.malformed", c.start, c.start + (c.end - c.start) + len(c.intended) - len(c.key),
                                     f"Pandoc reads `@{c.intended}` as `@{c.key}`: write `@{{{c.intended}}}`"))
-    problems.sort(key=lambda p: (p.start, p.code))
+    problems.sort(key=_BY_START_CODE)
     return NoteSyntax(
         length=len(text),
         frontmatter=fm,
         headings=tuple(structure.headings),
         block_ids=tuple(structure.block_ids),
-        links=tuple(sorted(list(fm_links) + links, key=lambda link: link.start)),
+        links=tuple(sorted(list(fm_links) + links, key=_BY_START)),
         citations=tuple(citations),
         tags=tuple(tags),
         callouts=tuple(structure.callouts),
@@ -93,7 +96,7 @@ def _parse(text: str, options: ParseOptions) -> NoteSyntax:
 
 
 def _metadata_keys(text: str, excluded: list[tuple[int, int]]) -> list[CiteKeyDef]:
-    if "**" not in text:
+    if "*" not in text or "**" not in text:  # one character is found much faster than two
         return []
     result = []
     for m in _METADATA_KEY.finditer(text):
@@ -106,7 +109,7 @@ def _metadata_keys(text: str, excluded: list[tuple[int, int]]) -> list[CiteKeyDe
 
 def _metadata_lines(text: str, excluded: list[tuple[int, int]]) -> tuple[tuple[str, str], ...]:
     """`**Label**: value` lines (Zotero Integration's metadata callout, Dataview-style `::` too)."""
-    if "**" not in text:
+    if "*" not in text or "**" not in text:
         return ()
     return tuple((m.group(1).strip().lower(), m.group(2).strip()) for m in _METADATA_LINE.finditer(text)
                  if not any(s <= m.start() < e for s, e in excluded))

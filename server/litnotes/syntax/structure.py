@@ -20,6 +20,7 @@ _MISPLACED = re.compile(r"[ \t]\^([A-Za-z0-9-]{2,})[ \t]*$")
 _MD_LINK_END = re.compile(r"\]\([^()\s]*\)$")
 _INLINE_TAG_END = re.compile(r"<[^<>\s][^<>]*>$")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t])#+[ \t]*$")
+_ATX_OPEN = re.compile(r" {0,3}#{1,6}")
 _LEAVES = frozenset(("paragraph", "heading", "setext", "hr"))  # blocks without children or callout
 
 
@@ -85,7 +86,7 @@ def _heading_text(line: Line, setext: bool) -> tuple[str, int, int]:
         lead = len(text) - len(text.lstrip(" \t"))
         body = text.strip(" \t")
         return body, line.offset + lead, line.offset + lead + len(body)
-    m = re.match(r" {0,3}#{1,6}", text)
+    m = _ATX_OPEN.match(text)
     rest_at = m.end() if m else 0
     rest = text[rest_at:]
     closing = _CLOSING_HASHES.search(rest)

@@ -1,4 +1,5 @@
-"""A fast reader for the front matter most notes have: `key: scalar` lines and `key:` + `- item` lists.
+"""A fast reader for the front matter most notes have: `key: scalar` lines, `key:` + `- item` lists
+and one-line lists of words (`tags: [topic/x, y]`).
 
 PyYAML's C parser still builds Python objects slowly (≈100 µs a note); this reader handles the
 simple shape in a few µs and returns None for anything else (flow collections, multi-line or
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from . import fastpaths
+
 __all__ = ["fast_yaml", "yaml_int"]
 
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9 _.-]*?)[ \t]*:(?:[ \t]+|$)")
@@ -19,6 +22,9 @@ _BOOL = re.compile(r"(?:true|True|TRUE|false|False|FALSE)$")
 _INT = re.compile(r"[-+]?[0-9]+$|0o[0-7]+$|0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$|[-+]?\.(?:inf|Inf|INF)$|\.(?:nan|NaN|NAN)$")
 _PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@`")
+# One item of a one-line flow list: a word of letters, digits and `_./+-` (not starting with `-`),
+# then `,` or the closing `]` at the end of the line. Anything else goes to the full loader.
+_FLOW_ITEM = re.compile(r" *([\w./+][\w./+-]*) *(?:(,)|\]\Z)")
 
 
 _MAX_INT_BITS = 1024  # beyond a double's range: JavaScript (Obsidian) reads such a number as Infinity
@@ -62,6 +68,23 @@ def _scalar(raw: str, start: int, make_str):
     return make_str(raw, start, start + len(raw)), True
 
 
+def _flow_list(rest: str, start: int, make_str) -> list | None:
+    """The string items of `[a, b, …]` (`rest` starts with `[`, written at `start`), or None."""
+    items = []
+    pos = 1
+    while True:
+        m = _FLOW_ITEM.match(rest, pos)
+        if m is None:
+            return None
+        raw = m.group(1)
+        if _NULL.match(raw) or _BOOL.match(raw) or _INT.match(raw) or _FLOAT.match(raw):
+            return None  # typed items are left to the full loader
+        items.append(make_str(raw, start + m.start(1), start + m.end(1)))
+        if m.group(2) is None:
+            return items
+        pos = m.end()
+
+
 def fast_yaml(body: str, make_str):
     """The mapping of a simple front-matter body, or None when the full loader is needed."""
     data: dict = {}
@@ -100,6 +123,12 @@ def fast_yaml(body: str, make_str):
             list_key = key
             continue
         list_key = None
+        if rest[0] == "[" and fastpaths.ENABLED:
+            items = _flow_list(rest, line_start + m.end(), make_str)
+            if items is None:
+                return None
+            data[key] = items
+            continue
         value, ok = _scalar(rest, line_start + m.end(), make_str)
         if not ok:
             return None
