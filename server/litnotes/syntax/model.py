@@ -187,6 +187,8 @@ class CiteKeyDef(_Record):
     label: str = ""  # the property name or "Cite key" line label
 
 
+_BLOCK_MAPS: dict[int, tuple[NoteSyntax, dict[str, BlockId]]] = {}  # id(note) -> (note, its block map), oldest first
+_BLOCK_MAPS_KEPT = 1024
 _NO_EXTRA: dict[str, Any] = {}  # shared by every index form; never mutated
 
 DEFAULT_CITEKEY_PROPERTIES = frozenset({"citekey", "cite-key", "citation-key", "citationkey"})
@@ -253,7 +255,17 @@ class NoteSyntax(_Record):
         return tuple(a for a, _, _ in self.frontmatter.aliases) if self.frontmatter else ()
 
     def block_map(self) -> dict[str, BlockId]:
-        """Obsidian's block map: lower-cased id -> the block a link resolves to (B-5, B-7)."""
+        """Obsidian's block map: lower-cased id -> the block a link resolves to (B-5, B-7).
+
+        Kept for the most recently asked notes (resolving a vault's block links asks the same few
+        targets thousands of times); callers must not change the dict."""
+        kept = _BLOCK_MAPS.get(id(self))
+        if kept is not None and kept[0] is self:
+            return kept[1]
         sections = {b.key: b for b in self.block_ids if b.block_kind != "list-item"}
         items = {b.key: b for b in self.block_ids if b.block_kind == "list-item"}
-        return {**sections, **items}
+        found = {**sections, **items} if items else sections
+        if len(_BLOCK_MAPS) >= _BLOCK_MAPS_KEPT:
+            _BLOCK_MAPS.pop(next(iter(_BLOCK_MAPS)), None)
+        _BLOCK_MAPS[id(self)] = (self, found)
+        return found
