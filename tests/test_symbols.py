@@ -117,7 +117,7 @@ def test_search_keys_line_up_with_rows_in_detail_and_in_index_form() -> None:
     full = parse_note(_seed() + "\n- item ^listid\n\n> [!quote] no id\n> “a quote”\n")
     for note in (full, full.index_form()):
         _KEYS.clear()
-        keys, rows = _note_keys("lit.md", note).split("\n"), _note_rows("lit.md", note)
+        keys, rows = _note_keys("lit.md", note).decode().split("\n"), _note_rows("lit.md", note)
         assert len(keys) == len(rows) == 1 + 1 + len(note.headings) + len(note.block_map()) + 10
         for key, row in zip(keys, rows):
             if row[1] == "highlight":

@@ -100,20 +100,14 @@ def flatten(symbols: list[Symbol], container: str = "") -> list[Symbol]:
 # note's record is the same object: snapshots share unchanged notes, so after an edit only that note
 # is redone); a query scans those strings with `str.find` and makes rows only for the notes it hits.
 # At 10k literature notes that is ~60 MB and 0.4 s to build instead of ~250 MB and 1.1 s of rows.
-_KEYS: dict[str, tuple[NoteSyntax, str]] = {}
+_KEYS: dict[str, tuple[NoteSyntax, bytes]] = {}
 
 
 def _highlight_fields(note: NoteSyntax, block_map: dict) -> list[list[str]]:
     """The fields (`HighlightDigest.fields()`) of the highlights that name a block of the note, in
     document order, one per block. Read from the packed digests without making objects."""
-    if note.detailed:
-        records = [list(d.fields()) for d in note.digests()]
-    elif note.highlight_digest:
-        records = [r.split("\x1f") for r in note.highlight_digest.split("\x1e")]
-    else:
-        return []
     named, seen = [], set()
-    for fields in records:
+    for fields in note.digest_records():
         key = fields[0].lower()
         if key and key in block_map and key not in seen:
             seen.add(key)
@@ -140,8 +134,8 @@ def _note_rows(path: str, note: NoteSyntax) -> list[tuple]:
     return rows
 
 
-def _note_keys(path: str, note: NoteSyntax) -> str:
-    """The note's symbols' lower-cased search keys, one per row of `_note_rows`, joined by "\\n".
+def _note_keys(path: str, note: NoteSyntax) -> bytes:
+    """The note's symbols' lower-cased search keys, one per row of `_note_rows`, joined by "\\n", in UTF-8.
 
     Built without making rows: a highlight is found by its label, colour, page, first words and
     image (`Note #fff3a3a6 · p. 4: hypothesis: superposition …`), not only by its row's name."""
@@ -156,11 +150,12 @@ def _note_keys(path: str, note: NoteSyntax) -> str:
         keys += ["^" + key for key, _ in sorted(block_map.items(), key=lambda item: item[1].start)]
         keys += [f"{f[2]} {f[1]} · p. {f[3]}: {f[5]} {f[4]}" for f in _highlight_fields(note, block_map)]
     keys_text = "\n".join(k.replace("\n", " ") if "\n" in k else k for k in keys).lower()
-    _KEYS[path] = (note, keys_text)
-    return keys_text
+    packed = keys_text.encode("utf-8", "surrogatepass")  # UTF-8: an emoji in a quote would make a str 4x larger
+    _KEYS[path] = (note, packed)
+    return packed
 
 
-def _table(vault: Vault) -> list[tuple[str, str]]:
+def _table(vault: Vault) -> list[tuple[str, bytes]]:
     """(path, its symbols' names) for every note, by path; once per snapshot."""
     table = vault._cache.get("nav.symbols")
     if table is None:
@@ -178,15 +173,17 @@ def workspace_symbols(vault: Vault, query: str, limit: int = 200) -> list[Symbol
     hits: list[tuple[bool, int, int, int, int]] = []  # (not a prefix, name length, note, row, 0)
     if not q:
         hits = [(False, 0, n, 0, 0) for n in range(min(limit, len(table)))]  # the notes themselves
+    wanted = q.encode("utf-8", "surrogatepass")  # the keys are UTF-8: a byte match is a character match
     for n, (path, keys) in enumerate(table if q else ()):
-        pos = keys.find(q)
+        pos = keys.find(wanted)
         while pos >= 0 and len(hits) < _MAX_SCANNED:
-            line_start = keys.rfind("\n", 0, pos) + 1
-            line_end = keys.find("\n", pos)
+            line_start = keys.rfind(b"\n", 0, pos) + 1
+            line_end = keys.find(b"\n", pos)
             line_end = len(keys) if line_end < 0 else line_end
-            if pos + len(q) <= line_end:
-                hits.append((pos != line_start, line_end - line_start, n, keys.count("\n", 0, line_start), 0))
-            pos = keys.find(q, line_end + 1) if line_end < len(keys) else -1
+            if pos + len(wanted) <= line_end:
+                length = len(keys[line_start:line_end].decode("utf-8", "surrogatepass"))
+                hits.append((pos != line_start, length, n, keys.count(b"\n", 0, line_start), 0))
+            pos = keys.find(wanted, line_end + 1) if line_end < len(keys) else -1
         if len(hits) >= _MAX_SCANNED:
             break
     hits.sort()

@@ -223,7 +223,9 @@ class NoteSyntax(_Record):
     detailed: bool = True
     highlight_total: int = -1  # highlights in the note; -1: count `highlights`
 
-    highlight_digest: str = ""  # index form: the highlights' `HighlightDigest`s, packed in one string
+    # Index form: the highlights' `HighlightDigest`s packed in one UTF-8 string (quotes with emoji
+    # would make a `str` 4 bytes per character).
+    highlight_digest: bytes = b""
 
     def index_form(self) -> NoteSyntax:
         """What the vault index keeps of a note it does not need in detail: everything other notes
@@ -234,17 +236,25 @@ class NoteSyntax(_Record):
         if not self.detailed:
             return self
         packed = _RECORD_SEP.join(_FIELD_SEP.join(_clean(v) for v in d.fields()) for d in self.digests())
+        packed_bytes = packed.encode("utf-8", "surrogatepass")
         return NoteSyntax(self.length, self.frontmatter, self.headings, self.block_ids, self.links, self.citations,
                           self.tags, (), (), self.citekey_defs, self.glued_ids, self.problems, self.metadata,
-                          _NO_EXTRA, False, len(self.highlights), packed)
+                          _NO_EXTRA, False, len(self.highlights), packed_bytes)
 
     def digests(self) -> tuple[HighlightDigest, ...]:
         """Every highlight's digest, in document order (from the highlights, or unpacked)."""
         if self.detailed:
             return tuple(HighlightDigest.of(h) for h in self.highlights)
+        return tuple(HighlightDigest(*record) for record in self.digest_records())
+
+    def digest_records(self) -> list[list[str]]:
+        """The index form's packed digests as field lists (`HighlightDigest.fields()` order)."""
+        if self.detailed:
+            return [list(d.fields()) for d in self.digests()]
         if not self.highlight_digest:
-            return ()
-        return tuple(HighlightDigest(*record.split(_FIELD_SEP)) for record in self.highlight_digest.split(_RECORD_SEP))
+            return []
+        packed = self.highlight_digest.decode("utf-8", "surrogatepass")
+        return [record.split(_FIELD_SEP) for record in packed.split(_RECORD_SEP)]
 
     @property
     def highlight_count(self) -> int:
