@@ -107,3 +107,14 @@ def test_repeated_requests_on_one_note_parse_it_once() -> None:
     for _ in range(5):
         details.live_note(vault, "a.md", text)
     assert details.parse_count() - before == 1
+
+
+def test_packed_block_ids_read_as_the_tuple_they_pack() -> None:
+    note = parse_note(_seed() + "\n- item ^Listid\n\n| a |\n|---|\n| b |\n\n^tableid\n")
+    packed = note.index_form().block_ids
+    assert type(packed).__name__ == "PackedBlockIds" and len(packed) == len(note.block_ids) == 13
+    assert tuple(packed) == note.block_ids and packed == note.block_ids and packed == list(note.block_ids)
+    assert hash(packed) == hash(note.block_ids) and packed[-1] == note.block_ids[-1] and packed[1:3] == note.block_ids[1:3]
+    assert pickle.loads(pickle.dumps(packed)) == packed
+    assert note.index_form().block_map() == note.block_map()
+    assert parse_note("no ids").index_form().block_ids == ()
