@@ -6,7 +6,8 @@ Internal offsets everywhere in litnotes are code-point indices into the exact te
 later line against the editor.
 
 `LineIndex` converts offsets to (line, column) pairs in code points, UTF-16 units or UTF-8 bytes
-(the three LSP position encodings, spec L-2/L-3) and back.
+(the three LSP position encodings, spec L-2/L-3) and back; `positions` gives the same pairs for a
+few offsets of a text without indexing all its lines (references into thousands of closed notes).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-__all__ = ["LineIndex", "iter_lines", "ENCODINGS"]
+__all__ = ["LineIndex", "iter_lines", "positions", "ENCODINGS"]
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 ENCODINGS = ("utf-8", "utf-16", "utf-32")
@@ -37,6 +38,32 @@ def _units(s: str, encoding: str) -> int:
     if encoding == "utf-8":
         return len(s.encode("utf-8", "surrogatepass"))
     raise ValueError(f"unknown position encoding {encoding!r} (expected one of {ENCODINGS})")
+
+
+def positions(text: str, offsets, encoding: str = "utf-32") -> dict[int, tuple[int, int]]:
+    """`{offset: LineIndex(text).position(offset, encoding)}` for the given offsets, in one pass over
+    the text up to the last of them (line ends counted by `str.count` when the text has no "\\r"),
+    with columns measured only on the lines asked about."""
+    n = len(text)
+    cr = "\r" in text
+    out: dict[int, tuple[int, int]] = {}
+    line = start = pos = 0  # `start`: where the line holding `pos` begins
+    for offset in sorted(set(offsets)):
+        o = 0 if offset < 0 else n if offset > n else offset
+        if o > pos:
+            if cr:  # a line ending counts once its end is at or before `o` (a "\r\n" split by `o` does not)
+                for m in _LINE_END.finditer(text, pos, o + 1):
+                    if m.end() > o:
+                        break
+                    line += 1
+                    start = m.end()
+            elif (k := text.count("\n", pos, o)):
+                line += k
+                start = text.rfind("\n", pos, o) + 1
+            pos = o
+        end = o - 1 if cr and 0 < o < n and text[o] == "\n" and text[o - 1] == "\r" else o  # inside "\r\n"
+        out[offset] = (line, end - start if encoding == "utf-32" else _units(text[start:end], encoding))
+    return out
 
 
 class LineIndex:
