@@ -16,7 +16,8 @@ from pathlib import Path
 
 from ..syntax import Problem
 
-__all__ = ["ScanResult", "scan_vault", "read_note", "read_regular", "resolves_inside", "too_large", "NOTE_SUFFIX"]
+__all__ = ["ScanResult", "scan_vault", "read_note", "read_regular", "resolves_inside", "InsideCheck", "too_large",
+           "NOTE_SUFFIX"]
 
 log = logging.getLogger(__name__)
 NOTE_SUFFIX = ".md"
@@ -84,6 +85,31 @@ def resolves_inside(root: Path, rel: str) -> bool:
     out of the vault, but a watched-file event or a `bibliography:` value can name one."""
     root_real = os.path.realpath(root)
     return _inside(os.path.realpath(os.path.join(root_real, rel)), root_real)
+
+
+class InsideCheck:
+    """`resolves_inside` for many paths of one vault (a request that reads thousands of notes):
+    each folder is resolved once, then a file costs one `lstat` (and a full resolution only if
+    it is itself a symbolic link)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root_real = os.path.realpath(root)
+        self._folders: dict[str, str] = {}
+
+    def __call__(self, rel: str) -> bool:
+        folder, _, name = rel.rpartition("/")
+        if rel.startswith("/") or name in ("", ".", ".."):
+            return resolves_inside(Path(self.root_real), rel)
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = os.path.realpath(os.path.join(self.root_real, folder))
+        path = os.path.join(real, name)
+        try:
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                path = os.path.realpath(path)
+        except OSError:
+            pass  # missing: resolves to itself, as `realpath` does
+        return _inside(path, self.root_real)
 
 
 def _bytes(n: int) -> str:

@@ -8,7 +8,9 @@ in the sibling modules; `handlers.register` is the routing table.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
+from typing import Iterator
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
@@ -18,7 +20,7 @@ from pygls.protocol.language_server import lsp_method
 from .. import __version__
 from ..disk import read_note
 from ..disk.libraries import MAX_LIBRARY_BYTES
-from ..disk.scan import resolves_inside as _resolves_inside
+from ..disk.scan import InsideCheck
 from ..vault import Change
 from .client import ClientInfo
 from .convert import encoding_of
@@ -118,21 +120,34 @@ class LitnotesServer(LanguageServer):
 
     def text_of(self, session: Session, rel: str) -> str | None:
         """A note's current text: the editor's when open, else the disk's (inside the vault only)."""
-        uri = self.open_uris(session).get(rel)
-        if uri is not None:
-            doc = self.documents.get(uri)
-            return doc.text if doc else None
+        return next(self.texts_of(session, (rel,)))[1]
+
+    def texts_of(self, session: Session, rels) -> Iterator[tuple[str, str | None]]:
+        """(rel, `text_of`) of many notes, one at a time (references into thousands of closed notes):
+        the open documents listed once, each folder checked once (dot-folders, symbolic links out)."""
+        uris = self.open_uris(session)
         vault = session.host.vault
-        if rel.startswith("/"):  # a configured library outside the vault, and nothing else outside it
-            if rel not in vault.libraries:
-                return None
-            path = Path(rel)
-        else:
-            path = session.root / rel
-            if not session.contains(path) or not _resolves_inside(session.root, rel):
-                return None
-        text, _ = read_note(path, vault.settings.max_note_bytes if rel.lower().endswith(".md") else MAX_LIBRARY_BYTES)
-        return text
+        inside = InsideCheck(session.root)
+        root = os.fspath(session.root)
+        folders: dict[str, bool] = {}  # folder -> may its notes be read (no dot-folder on the way)
+        for rel in rels:
+            uri = uris.get(rel)
+            if uri is not None:
+                doc = self.documents.get(uri)
+                yield rel, doc.text if doc else None
+                continue
+            limit = vault.settings.max_note_bytes if rel.lower().endswith(".md") else MAX_LIBRARY_BYTES
+            if rel.startswith("/"):  # a configured library outside the vault, and nothing else outside it
+                yield rel, read_note(Path(rel), limit)[0] if rel in vault.libraries else None
+                continue
+            folder, _, name = rel.rpartition("/")
+            allowed = folders.get(folder) if name not in ("", ".", "..") else None
+            if allowed is None:
+                allowed = session.contains(session.root / rel)
+                if name not in ("", ".", ".."):
+                    folders[folder] = allowed
+            readable = allowed and inside(rel)
+            yield rel, read_note(os.path.join(root, rel), limit)[0] if readable else None
 
     # --- the only writer -------------------------------------------------------------------
     def apply(self, session: Session, changes: list[Change], edited_uri: str | None = None) -> None:
