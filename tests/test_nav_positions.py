@@ -1,19 +1,30 @@
-"""Reference positions at the LSP edge: `positions` (a few offsets of a text, no line index) gives
-exactly `LineIndex.position`; the server reads many closed notes (`texts_of`) only inside the vault."""
+"""Reference positions at the LSP edge. `positions` (a few offsets of a text, no line index) gives
+exactly `LineIndex.position`; the server's references into closed notes with accents, CJK, emoji
+and CRLF / lone CR line ends are exact in UTF-8, UTF-16 and UTF-32, and cost one read of each
+referencing note and no parse (operation counts, no clocks). In-process: the real references
+handler on a `LitnotesServer` without a client."""
 
 from __future__ import annotations
 
 import dataclasses
+import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lsprotocol import types
 
 from litnotes.disk import load_vault
+from litnotes.features.references import references
 from litnotes.lsp import build_server
+from litnotes.lsp import navigation
+from litnotes.lsp import server as server_module
+from litnotes.lsp.convert import path_to_uri
 from litnotes.lsp.session import Session
 from litnotes.syntax import ENCODINGS, LineIndex
 from litnotes.syntax.text import positions
+from litnotes.vault import SetNote
 
 # --- positions == LineIndex.position ----------------------------------------------------------------
 PIECES = ["a", "é", "日本", "😀", "\n", "\r", "\r\n", "\n\r", "\u2028", "\x0c", "\x85", " ", "[[T]]", "\ud800"]
@@ -35,6 +46,24 @@ def test_positions_of_every_offset(text: str, encoding: str) -> None:
     assert positions(text, every, encoding) == {o: index.position(o, encoding) for o in every}
 
 
+# --- the references handler -----------------------------------------------------------------------
+TARGET = "Target.md"
+NOTES = {
+    TARGET: "Plain text here.\n\n## Part ✓\n",
+    "crlf 日本.md": "# 見出し\r\n\r\n日本語 😀 [[Target]] and [[Target#Part ✓]]\r\nend ![[Target]]",
+    "cr.md": "Café\r😀😀 [[Target]]\r\r[[Target]] ☕",
+    "mixed/emoji 🔬.md": "---\ntags: [x]\n---\n🔬📈 é\r\n\n\r[[Target|ü 😀]] [x](Target.md)\n",
+    "open.md": "[[Target]]\n",  # open in the editor with other (unsaved) text
+    "bom.md": "\ufeff😀 [[Target]]\n",  # the BOM is not part of the text (P-2)
+}
+OPEN_TEXT = "edited 𝕏\r\n\r\n[[Target]] [[Target]]"
+
+
+def _read(path: Path) -> str:
+    """A note's text as the server sees it: exact line ends, one BOM removed."""
+    return path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+
+
 def _server(root: Path, encoding: str):
     host, _ = load_vault(root, workers=1)
     ls = build_server()
@@ -42,6 +71,122 @@ def _server(root: Path, encoding: str):
     ls.sessions.append(session)
     ls.client = dataclasses.replace(ls.client, encoding=encoding)
     return ls, session
+
+
+def _open(ls, session, rel: str, text: str) -> str:
+    uri = path_to_uri(session.root / rel)
+    ls.documents.open(uri, text, 1)
+    session.host.apply([SetNote(rel, text)])
+    return uri
+
+
+def _references(ls, uri: str, line: int, character: int) -> list[types.Location]:
+    handler = ls.protocol.fm.features[types.TEXT_DOCUMENT_REFERENCES]
+    return handler(types.ReferenceParams(text_document=types.TextDocumentIdentifier(uri=uri),
+                                         position=types.Position(line=line, character=character),
+                                         context=types.ReferenceContext(include_declaration=True)))
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    for rel, text in NOTES.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(text.encode("utf-8"))
+    return tmp_path
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_references_into_closed_notes_are_exact_in_every_encoding(vault: Path, encoding: str, monkeypatch) -> None:
+    ls, session = _server(vault, encoding)
+    target_uri = _open(ls, session, TARGET, NOTES[TARGET])
+    _open(ls, session, "open.md", OPEN_TEXT)
+    reads: list[str] = []
+    real_read = server_module.read_note
+    monkeypatch.setattr(server_module, "read_note", lambda path, limit: reads.append(str(path)) or real_read(path, limit))
+    indexes = []
+    monkeypatch.setattr(navigation, "LineIndex", lambda text: indexes.append(text) or LineIndex(text))
+    parsed = session.host.parse_count
+
+    found = _references(ls, target_uri, 0, 3)  # plain text: the note's backlinks
+
+    texts = {rel: _read(vault / rel) for rel in NOTES} | {"open.md": OPEN_TEXT}
+    expected = []
+    for r in references(session.host.vault, TARGET, NOTES[TARGET], 3):
+        index = LineIndex(texts[r.path])
+        (l1, c1), (l2, c2) = index.position(r.start, encoding), index.position(r.end, encoding)
+        expected.append((path_to_uri(vault / r.path), l1, c1, l2, c2))
+    assert [(x.uri, x.range.start.line, x.range.start.character, x.range.end.line, x.range.end.character)
+            for x in found] == expected
+    closed = {"crlf 日本.md", "cr.md", "mixed/emoji 🔬.md", "bom.md"}
+    assert {u for u, *_ in expected} == {path_to_uri(vault / p) for p in closed | {"open.md"}}
+    assert sorted(Path(p).relative_to(vault).as_posix() for p in reads) == sorted(closed)  # each once, open notes never
+    assert indexes == [] and session.host.parse_count == parsed  # no line index of a closed note, no parse
+
+
+def test_references_and_the_old_conversion_agree(vault: Path) -> None:
+    """`Places.locations` (batch) gives what `Places.location` (one line index per file) gives."""
+    for encoding in ENCODINGS:
+        ls, session = _server(vault, encoding)
+        _open(ls, session, "open.md", OPEN_TEXT)
+        refs = references(session.host.vault, TARGET, NOTES[TARGET], 3)
+        spans = [(r.path, r.start, r.end) for r in refs] + [(TARGET, 0, 0), ("cr.md", 10**6, -5), ("gone.md", 3, 4)]
+        places = navigation.Places(ls, session)
+        one_by_one = [navigation.Places(ls, session).location(*s) for s in spans]
+        assert places.locations(spans) == one_by_one
+
+
+# --- scaling (operation counts) -------------------------------------------------------------------
+def _calls(action) -> tuple[int, object]:
+    count = [0]
+
+    def profiler(frame, event, arg):
+        if event in ("call", "c_call"):
+            count[0] += 1
+
+    sys.setprofile(profiler)
+    try:
+        result = action()
+    finally:
+        sys.setprofile(None)
+    return count[0], result
+
+
+def _cited_by(root: Path, n: int) -> tuple[int, int, int, int]:
+    """(interpreter calls, note reads, notes parsed, locations) of the references of a note cited from
+    `n` closed notes."""
+    root.mkdir()
+    (root / TARGET).write_text("Plain text.\n", encoding="utf-8")
+    for i in range(n):
+        folder = root / f"f{i % 7}"
+        folder.mkdir(exist_ok=True)
+        body = "".join(f"Line {j} café 😀 [[Target]] and [[Target#x]]\r\n" if j % 5 == 0 else f"Line {j} 日本語 text\n"
+                       for j in range(40))
+        (folder / f"Note {i}.md").write_bytes(body.encode("utf-8"))
+    ls, session = _server(root, "utf-16")
+    uri = _open(ls, session, TARGET, "Plain text.\n")
+    reads = [0]
+    real_read = server_module.read_note
+
+    def counting(path, limit):
+        reads[0] += 1
+        return real_read(path, limit)
+
+    parsed = session.host.parse_count
+    server_module.read_note = counting
+    try:
+        calls, found = _calls(lambda: _references(ls, uri, 0, 2))
+    finally:
+        server_module.read_note = real_read
+    return calls, reads[0], session.host.parse_count - parsed, len(found)
+
+
+def test_references_read_each_citing_note_once_and_grow_linearly(tmp_path: Path) -> None:
+    small_calls, small_reads, small_parsed, small_found = _cited_by(tmp_path / "small", 30)
+    large_calls, large_reads, large_parsed, large_found = _cited_by(tmp_path / "large", 120)
+    assert (small_reads, large_reads) == (30, 120)  # one read per citing note, however many references it holds
+    assert small_parsed == large_parsed == 0
+    assert (small_found, large_found) == (30 * 16, 120 * 16)
+    assert large_calls <= 1.1 * 4 * small_calls, (small_calls, large_calls)
 
 
 # --- reading many notes stays inside the vault ----------------------------------------------------
@@ -80,3 +225,14 @@ def test_texts_of_reads_only_inside_the_vault(tmp_path: Path) -> None:
                                                 ("../secret.md", None), (str(tmp_path / "secret.md"), None),
                                                 ("missing.md", None), ("note.md", "note")]
     assert [ls.text_of(session, r) for r in rels] == [t for _, t in ls.texts_of(session, rels)]
+
+
+@pytest.mark.parametrize("root", [Path("/v"), Path("/my vault/ü"), Path("/")])
+def test_child_uri_is_path_to_uri(root: Path) -> None:
+    from litnotes.lsp.convert import child_uri
+
+    root_uri = path_to_uri(root)
+    for rel in ["a.md", "notes/Topic 1.md", "日本/😀 #1?%.md", "a/../b.md", "a//b.md", "./a.md", "a/./b.md", "a/.",
+                "a/", "/abs.md", "", ".", "a\\b.md", "100%.md", "x:y@z.md"]:
+        assert child_uri(root_uri, rel) in (None, path_to_uri(root / rel)), rel
+    assert child_uri(path_to_uri(Path("/v")), "notes/Topic 1.md") == "file:///v/notes/Topic%201.md"

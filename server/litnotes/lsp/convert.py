@@ -15,8 +15,8 @@ from lsprotocol import types
 from ..features import Diagnostic
 from ..syntax import LineIndex
 
-__all__ = ["encoding_of", "to_range", "to_position", "offset_of", "uri_to_path", "path_to_uri", "canonical_uri",
-           "to_lsp_diagnostic", "README_URL", "SEVERITY"]
+__all__ = ["encoding_of", "to_range", "to_position", "offset_of", "uri_to_path", "path_to_uri", "child_uri",
+           "canonical_uri", "to_lsp_diagnostic", "README_URL", "SEVERITY"]
 
 def _readme_url() -> str | None:
     """The README's diagnostics section, when litnotes runs from a checkout (editable install)."""
@@ -64,6 +64,15 @@ def uri_to_path(uri: str) -> Path | None:
 
 def path_to_uri(path: Path) -> str:
     return "file://" + quote(path.as_posix(), safe="/:@")
+
+
+def child_uri(root_uri: str, rel: str) -> str | None:
+    """`path_to_uri(root / rel)` from `root_uri = path_to_uri(root)` without a `Path` (thousands of
+    references): only for a plain relative POSIX path (no empty, "." or absolute part), else None."""
+    if (not rel or rel[0] == "/" or rel[-1] == "/" or "//" in rel or "\\" in rel or root_uri[-1] == "/"
+            or rel == "." or rel.startswith("./") or rel.endswith("/.") or "/./" in rel):
+        return None
+    return root_uri + "/" + quote(rel, safe="/:@")
 
 
 def canonical_uri(uri: str) -> str:

@@ -4,7 +4,8 @@ Each handler converts the position in, calls one pure feature (`features/definit
 `references.py`, `symbols.py`, `doclinks.py`) and converts the result out, as the client declared
 it can take it: `LocationLink` or `Location`, `DocumentSymbol` tree or flat `SymbolInformation`,
 link tooltips only when supported. `Places` turns a vault path and code-point offsets into a URI
-and a range, reading a closed note's text once (`text_of`) for its line index.
+and a range, reading a closed note's text once (`text_of`); references convert all their offsets
+in one batch (`Places.locations`: each closed note read once, only the asked positions computed).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from ..syntax import LineIndex
-from .convert import canonical_uri, offset_of, path_to_uri, to_range, uri_to_path
+from ..syntax.text import positions
+from .convert import canonical_uri, child_uri, offset_of, path_to_uri, to_range, uri_to_path
 
 if TYPE_CHECKING:
     from .server import LitnotesServer
@@ -77,17 +79,25 @@ def nav_caps(ls: LitnotesServer) -> NavCaps:
 
 
 class Places:
-    """URIs and ranges of one session's files, each file's line index computed once."""
+    """URIs and ranges of one session's files. `range` uses a file's line index (computed once);
+    `locations` converts a batch (references into thousands of closed notes) reading each closed
+    file once, without indexing it, and computing only the positions the batch needs."""
 
     def __init__(self, ls: LitnotesServer, session: Session) -> None:
         self.ls, self.session = ls, session
         self.open = ls.open_uris(session)
         self._indexes: dict[str, LineIndex] = {}
+        self._uris: dict[str, str] = {}
+        self._root_uri = path_to_uri(session.root)
 
     def uri(self, rel: str) -> str:
         if rel in self.open:
             return self.open[rel]
-        return path_to_uri(Path(rel) if rel.startswith("/") else self.session.root / rel)
+        uri = self._uris.get(rel)
+        if uri is None:
+            uri = child_uri(self._root_uri, rel) or path_to_uri(Path(rel) if rel.startswith("/") else self.session.root / rel)
+            self._uris[rel] = uri
+        return uri
 
     def index(self, rel: str) -> LineIndex:
         if rel not in self._indexes:
@@ -102,6 +112,34 @@ class Places:
 
     def location(self, rel: str, start: int, end: int) -> types.Location:
         return types.Location(uri=self.uri(rel), range=self.range(rel, start, end))
+
+    def locations(self, spans) -> list[types.Location]:
+        """`location` of each (path, start, end), in order."""
+        spans = list(spans)
+        wanted: dict[str, set[int]] = {}
+        for rel, start, end in spans:
+            if not start == end == 0:
+                wanted.setdefault(rel, set()).update((start, end))
+        encoding = self.ls.client.encoding
+        found: dict[str, dict[int, tuple[int, int]]] = {}
+        closed = []
+        for rel, offsets in wanted.items():
+            if rel in self._indexes or rel in self.open:
+                index = self.index(rel)
+                found[rel] = {o: index.position(o, encoding) for o in offsets}
+            else:
+                closed.append(rel)
+        for rel, text in self.ls.texts_of(self.session, closed):
+            found[rel] = positions(text or "", wanted[rel], encoding)
+        out = []
+        for rel, start, end in spans:
+            if start == end == 0:
+                a = b = (0, 0)
+            else:
+                a, b = found[rel][start], found[rel][end]
+            out.append(types.Location(uri=self.uri(rel), range=types.Range(
+                start=types.Position(line=a[0], character=a[1]), end=types.Position(line=b[0], character=b[1]))))
+        return out
 
     def version(self, rel: str) -> int | None:
         doc = self.ls.documents.get(self.open[rel]) if rel in self.open else None
@@ -164,8 +202,7 @@ def register(server: LitnotesServer) -> None:
         from ..features.references import references  # noqa: PLC0415
 
         found = references(session.host.vault, rel, doc.text, offset, params.context.include_declaration)
-        places = Places(ls, session)
-        return [places.location(r.path, r.start, r.end) for r in found]
+        return Places(ls, session).locations((r.path, r.start, r.end) for r in found)
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def on_document_symbol(ls: LitnotesServer, params: types.DocumentSymbolParams):
