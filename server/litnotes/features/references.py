@@ -37,9 +37,9 @@ def _kind(link: Link) -> str:
 
 def _link_hits(vault: Vault, candidates, match: Match, overrides: dict[str, NoteSyntax] | None = None,
                resolved: bool = True) -> list[Reference]:
-    out = []
+    out, overrides = [], overrides or {}
     for src in sorted(candidates):
-        note = (overrides or {}).get(src) or vault.note(src)
+        note = overrides.get(src) or vault.note(src)
         for link in note.links if note is not None else ():
             if match(src, link, vault.resolve(src, link)):
                 out.append(Reference(src, link.start, link.end, _kind(link), resolved))
@@ -80,15 +80,16 @@ def citekey_references(vault: Vault, key: str, include_declaration: bool = True,
                        overrides: dict[str, NoteSyntax] | None = None) -> list[Reference]:
     """Citations of `key` (case-sensitive, as Pandoc), `[[@key]]` links, and optionally its definitions."""
     out: list[Reference] = []
+    overrides, at_key = overrides or {}, "@" + key
     for src in sorted(vault.dependents({"c:" + key.lower()})):
-        note = (overrides or {}).get(src) or vault.note(src)
+        note = overrides.get(src) or vault.note(src)
         if note is None:
             continue
         for c in note.citations:
             if c.key == key:
                 out.append(Reference(src, c.start, c.end, "citation"))
         for link in note.links:
-            if link.path.strip() == "@" + key:
+            if link.path.strip() == at_key:
                 res = vault.resolve(src, link)
                 out.append(Reference(src, link.start, link.end, _kind(link), res.path is not None))
     if include_declaration:
