@@ -43,7 +43,7 @@ BODY = [
     "> [@key, p. 3]", "> @key and #tag", "> %% c %%", "> é ü 日本 😀", "> text\\", "> [x](<a b.md>)", ">>“q” ^id",
     ">[[a|b]]", "> trailing   ", "> `code`", ">‘single’",
 ]
-AFTER = ["", "", " ", "\t", "lazy continuation", "  >indented marker", "\xa0", "- item", "# heading", ">x", "   ", "^standalone",
+AFTER = ["", "", " ", "\t", "`", "x `a", "$", "$$", "<!--", "-->", "lazy continuation", "  >indented marker", "\xa0", "- item", "# heading", ">x", "   ", "^standalone",
          "    code", "===", "---", "1. one", "| a | b |", "<div>", "```"]
 LINES = [
     "", "", "# H1", "## H2 ^hid", "Title", "===", "---", "- item", "- [ ] task ^t1", "  - nested", "1. one", "```", "```py",
@@ -51,6 +51,7 @@ LINES = [
     "text [[link]] and ![[embed.png]] [x](y.md#h) [@key] @key #tag", "**Cite key**: k1", "**Imported: 2024-12-04**^e0c377",
     "^standalone", "para ^pid", "    indented", "\tcode", "> plain quote", ">", "> > nested", "https://x.org/a#b `c`",
     "<mark style=\"background: #FFF3A3A6;\">x</mark>", "[a](b \"t](c)\")", "[x](zotero://open-pdf/library/items/A?page=1)^x",
+    "a `b", "`", "$", "$$ a", "<!-- c", "c -->",
 ]
 
 # Pieces of inline syntax, glued at random into lines: links with escapes, titles and odd
@@ -64,9 +65,31 @@ INLINE = [
 ]
 
 
+# Labels, link texts and URL parts that each hold something the standard-title shortcuts must refuse.
+TRICKY = ["", "Note", "a %%b%% c", "x @key", "[@key]", "x #tag", "`c`", "$x$", "[[w]]", "[l](n.md)", "a]b", "a[b", "<b>",
+          "<i x='#'>", "a\\", "**b**:", "a|b", "^x", "https://x.org/#a", "a -->", "a*b"]
+KEYS = ["1", "", "iv", "a^b", "1%2B", "a+b", "1&x=2", "1?annotation=Z", "#3", "a@b", "2`", "3$", "a%%b"]
+
+
+def standard_title(label: str = "Note", link: str = "View", page: str = "1", key: str = "AB12", block_id: str = "k1",
+                   prefix: str = ">", tail: str = "") -> str:
+    return (f'{prefix}[!quote] <mark style="background: #FFF3A3A6;">{label}</mark> | '
+            f"[{link}](zotero://open-pdf/library/items/AB12?page={page}&annotation={key}) ^{block_id}{tail}")
+
+
+@st.composite
+def zotero_title(draw) -> str:
+    """Title lines in and just out of the standard Zotero shape (`callouts.ZOTERO_TITLE`)."""
+    if draw(st.booleans()):
+        return standard_title(draw(st.sampled_from(TRICKY)), draw(st.sampled_from(TRICKY)))
+    return standard_title(draw(st.sampled_from(TRICKY)), draw(st.sampled_from(TRICKY)), draw(st.sampled_from(KEYS)),
+                          draw(st.sampled_from(KEYS)), draw(st.sampled_from(["k1", "a-b", "a^b", ""])),
+                          draw(st.sampled_from([">", "> ", ">  "])), draw(st.sampled_from(["", " ", "x", "`", "$"])))
+
+
 @st.composite
 def callout(draw) -> str:
-    lines = [draw(st.sampled_from(TITLES))]
+    lines = [draw(st.one_of(st.sampled_from(TITLES), zotero_title()))]
     lines += draw(st.lists(st.sampled_from(BODY), max_size=5))
     lines.append(draw(st.sampled_from(AFTER)))
     return "\n".join(lines)
@@ -125,6 +148,16 @@ def check(text: str) -> None:
 @example("> " + TITLES[0] + "\n> >“q” ^x")  # a callout inside a quote
 def test_fast_paths_change_nothing(text: str) -> None:
     check(text)
+
+
+@pytest.mark.parametrize("tricky", TRICKY + KEYS)
+def test_standard_titles_with_odd_parts(tricky: str) -> None:
+    """Every field of the standard Zotero title holding something inline syntax acts on, alone and
+    next to code spans, math and comments that may span lines."""
+    for title in (standard_title(label=tricky), standard_title(link=tricky), standard_title(page=tricky),
+                  standard_title(key=tricky), standard_title(block_id=tricky)):
+        for before, after in (("", ""), ("x `a\n", "\n>b`"), ("$$\n", "\n>$$"), ("<!--\n", "\n-->"), ("%%\n", "\n%%")):
+            check(f"{before}{title}\n>“quote”{after}\n\nAfter [[x]] #t @k [l](m.md) <b x='#'>")
 
 
 @pytest.mark.parametrize("depth", [44, 45, 46, 47, 48, 49])

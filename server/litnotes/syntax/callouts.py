@@ -19,12 +19,22 @@ import re
 
 from .lines import Block, Line
 
-__all__ = ["CALLOUT", "SimpleCallout", "callout_parts", "simple_callout"]
+__all__ = ["CALLOUT", "ZOTERO_TITLE", "SimpleCallout", "callout_parts", "simple_callout", "title_mask"]
 
 CALLOUT = re.compile(r"\[!([^\]]+)\]([+-]?)(?:[ \t]+|$)")
 # A line that can only be paragraph text: at most 3 spaces, then nothing that could start a block
 # or end a paragraph (`[` and `!` cannot start a block either; `|` is excluded by a separate test).
 _PLAIN = re.compile(r"[ ]{0,3}[^\s>#`~$<|*+\-_=\d]")
+# The title line Zotero Integration's usual template writes (after the `>`), in the narrowest form:
+# the label and link text hold nothing inline syntax or `highlights._param` could act on, the
+# page and annotation key are letters and digits, and the line ends with the ` ^id`. Groups:
+# colour, label, link text, URL, attachment key, page, annotation key, block id.
+ZOTERO_TITLE = re.compile(
+    r'\[!quote\] <mark style="background: (#[0-9A-Fa-f]{3,8});">([^<>\[\]\\%@#$`^*|]*)</mark> \| '
+    r"\[([^<>\[\]\\%@#$`^*|]*)\]\((zotero://open-pdf/library/items/([A-Za-z0-9]+)\?page=([A-Za-z0-9]*)"
+    r"&annotation=([A-Za-z0-9]*))\) \^([A-Za-z0-9-]+)\Z"
+)
+_TITLE_AT = len("[!quote] ")  # where the title (`<mark …`) starts in the line
 
 
 def callout_parts(head: str) -> tuple[str, str, str] | None:
@@ -78,7 +88,8 @@ def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
     if text[0] != ">":
         return 0
     head = text[cut:]
-    parts = callout_parts(head)
+    zotero = ZOTERO_TITLE.match(head)
+    parts = ("quote", head[_TITLE_AT:], "") if zotero is not None else callout_parts(head)
     if parts is None:
         return 0
     nested = 0
@@ -107,9 +118,23 @@ def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
             caret = True
         j += 1
     title_line = Line(head, first.offset + cut)
-    blocks.append(SimpleCallout(lines[i:j], (parts[0], parts[1], parts[2], title_line), caret,
-                                nested - i if nested else 0))
+    block = SimpleCallout(lines[i:j], (parts[0], parts[1], parts[2], title_line), caret, nested - i if nested else 0)
+    block.zotero = zotero
+    blocks.append(block)
     return j
+
+
+def title_mask(block: Block) -> tuple[int, int]:
+    """The span of a standard Zotero title line from `<mark` to the link's `)`.
+
+    Inline syntax finds only two things in it, the `<mark …>` tag (opaque because of the `#` of
+    its colour) and the Markdown link to Zotero (not a link to a note), and neither can overlap
+    anything else: the label and link text hold no inline syntax, a tag opened on an earlier line
+    ends at the callout's `>` at the latest, and nothing on the line before `<mark` can start a
+    link. So when the note has no code spans, math or HTML comments (which can span lines), the
+    inline scan may blank the span out and skip both (`inline.scan_inline`'s `masks`)."""
+    line = block.callout[3]
+    return line.offset + _TITLE_AT, line.offset + block.zotero.end(4) + 1
 
 
 def _children(lines: list[Line], title_line: Line, nested: int) -> list[Block]:

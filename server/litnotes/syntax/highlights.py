@@ -53,9 +53,13 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
     result = []
     for block, _depth in callout_blocks:
         title = block.callout[1]
-        standard = _STANDARD_TITLE.search(title)
+        zotero = block.zotero
+        standard = _STANDARD_TITLE.search(title) if zotero is None else None
         parts = None
-        if standard is not None:
+        if zotero is not None:  # read by callouts.ZOTERO_TITLE already
+            color, label, link_text, url, attachment, page, annotation, _id = zotero.groups()
+            label = label.strip()
+        elif standard is not None:
             color, label, link_text, url = standard.groups()
             label = label.strip()
             parts = _ZOTERO_URL.match(url) if fast else None
@@ -74,7 +78,7 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
             # The usual `…/items/KEY?page=N&annotation=KEY` with nothing to decode: what _param and
             # _ATTACHMENT would find, in one match.
             attachment, page, annotation = parts.groups()
-        else:
+        elif zotero is None:
             page = _param(url, "page")
             annotation = _param(url, "annotation")
             attachment_m = _ATTACHMENT.search(url)

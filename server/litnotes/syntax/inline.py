@@ -261,8 +261,13 @@ def _urls(text: str, out: list) -> None:
             pos = text.find("://", pos + 3)
 
 
-def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[int, int]]):
-    """Return (links, citations, tags, comment spans) found outside `excluded` regions."""
+def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[int, int]],
+                masks: list[tuple[int, int]] = ()):
+    """Return (links, citations, tags, comment spans) found outside `excluded` regions.
+
+    `masks` are the spans of standard Zotero title lines (`callouts.title_mask`, sorted): when the
+    note has no code spans, math or HTML comments, the scans for links, tags and URLs read the text
+    with them blanked out, which finds and accepts the same (see `title_mask` for why)."""
     blocked = _Spans(excluded)
     candidates: list[tuple[int, int, int, object]] = []
     if "`" in text:
@@ -276,14 +281,16 @@ def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[i
                 candidates.append((m.start(), m.end(), _P_OPAQUE, None))
     if "<" in text:
         candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _COMMENT.finditer(text))
+    scan = _blank(text, masks) if masks and not candidates and fastpaths.ENABLED else text
+    if "<" in scan:
         # A tag only needs hiding when something inside it could be misread (T-3: `background: #FFF3A3A6`).
         if fastpaths.ENABLED:
-            candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _HTML_TAG_MISREADABLE.finditer(text))
+            candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _HTML_TAG_MISREADABLE.finditer(scan))
         else:
-            candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _HTML_TAG.finditer(text)
+            candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _HTML_TAG.finditer(scan)
                               if _MISREADABLE.search(m.group()))
-    if ":" in text and (not fastpaths.ENABLED or _URL_MISREADABLE.search(text)):
-        _urls(text, candidates)
+    if ":" in scan and (not fastpaths.ENABLED or _URL_MISREADABLE.search(scan)):
+        _urls(scan, candidates)
     if "[[" in text:
         for m_start, m_end, inner in _wikilink_matches(text):
             inner_start = m_start + 2
@@ -296,8 +303,8 @@ def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[i
                 continue
             embed = start > 0 and text[start - 1] == "!" and not _escaped(text, start - 1)
             candidates.append((start - 1 if embed else start, m_end, _P_WIKI, ("wiki", embed, inner_start, inner)))
-    if "](" in text and not (fastpaths.ENABLED and _md_links_fast(text, candidates)):
-        _md_links(text, candidates)
+    if "](" in scan and not (fastpaths.ENABLED and _md_links_fast(scan, candidates)):
+        _md_links(scan, candidates)
     candidates.sort(key=_START_PRIORITY)
 
     accepted: list[tuple[int, int]] = []
@@ -324,8 +331,20 @@ def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[i
         in_comment = _Spans(comments)
         links = [_with_comment(link) if in_comment.contains(link.start) else link for link in links]
     citations = _citations(text, opaque, comments)
-    tags = _tags(text, opaque)
+    tags = _tags(scan, opaque)
     return links, citations, tags, comments
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with the (sorted, disjoint) spans replaced by spaces: offsets do not move."""
+    parts = []
+    pos = 0
+    for start, end in spans:
+        parts.append(text[pos:start])
+        parts.append(" " * (end - start))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _merge(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -430,28 +449,40 @@ def _citations(text: str, opaque: _Spans, comments) -> list[Citation]:
 
 
 class _Brackets:
-    """Is a citation inside `[ … ]` on its line? Answered by bisection over the positions of `[`,
-    `]` and line ends, found once per note: searching back and forth from every citation is
-    quadratic on a long pasted line of `@` handles."""
+    """Is a citation inside `[ … ]` on its line? Citations are asked in document order, so the
+    text is searched forward once: the last `[`, `]` or line end before each citation, and the
+    next `]` and line end after it (searching back and forth from every citation is quadratic on a
+    long pasted line of `@` handles)."""
+
+    _NONE = 1 << 62
 
     def __init__(self, text: str) -> None:
-        marks = [(m.start(), m.group()) for m in re.finditer(r"[\[\]\n]", text)]
-        self.at = [a for a, _ in marks]
-        self.kind = [k for _, k in marks]
-        self.closes = [a for a, k in marks if k == "]"]
-        self.newlines = [a for a, k in marks if k == "\n"]
+        self.text = text
+        self.scanned = 0  # text[:scanned] has been searched backwards …
+        self.last = ""  # … and this is the last `[`, `]` or "\n" in it ("" if none)
+        self.close_from = self.close_at = -1  # the first `]` at or after close_from is at close_at
+        self.newline_from = self.newline_at = -1
 
     def __call__(self, start: int, end: int) -> bool:
+        text = self.text
         # The nearest bracket or line end before the citation must be a `[` …
-        i = bisect_left(self.at, start) - 1
-        if i < 0 or self.kind[i] != "[":
+        lo = self.scanned if start >= self.scanned else 0
+        at = max(text.rfind("[", lo, start), text.rfind("]", lo, start), text.rfind("\n", lo, start))
+        last = text[at] if at >= 0 else (self.last if lo else "")
+        if start >= self.scanned:
+            self.scanned, self.last = start, last
+        if last != "[":
             return False
         # … and a `]` must follow it on the same line.
-        c = bisect_left(self.closes, end)
-        if c == len(self.closes):
+        if not self.close_from <= end <= self.close_at:
+            found = text.find("]", end)
+            self.close_from, self.close_at = end, found if found >= 0 else self._NONE
+        if self.close_at == self._NONE:
             return False
-        n = bisect_left(self.newlines, end)
-        return n == len(self.newlines) or self.closes[c] < self.newlines[n]
+        if not self.newline_from <= end <= self.newline_at:
+            found = text.find("\n", end)
+            self.newline_from, self.newline_at = end, found if found >= 0 else self._NONE
+        return self.close_at < self.newline_at
 
 
 def _tags(text: str, opaque: _Spans) -> list[Tag]:

@@ -36,10 +36,11 @@ class Block:
 
     `simple` marks a callout read by the fast path in `callouts.py`: its children are only
     paragraphs and at most one plain quote of paragraphs at the end, so `structure.py` need not
-    walk them; `caret` then says whether a `^` stands anywhere after the title line.
+    walk them; `caret` then says whether a `^` stands anywhere after the title line, and `zotero`
+    holds the match of a standard Zotero title line (`callouts.ZOTERO_TITLE`) when it is one.
     """
 
-    __slots__ = ("kind", "lines", "children", "level", "callout", "simple", "caret")
+    __slots__ = ("kind", "lines", "children", "level", "callout", "simple", "caret", "zotero")
 
     def __init__(self, kind: str, lines: list[Line], children: list[Block] | None = None, level: int = 0) -> None:
         self.kind = kind
@@ -49,6 +50,7 @@ class Block:
         self.callout: tuple[str, str, str, Line] | None = None  # (type, title, fold, title line)
         self.simple = False
         self.caret = True
+        self.zotero: re.Match | None = None
 
     @property
     def start(self) -> int:

@@ -195,9 +195,14 @@ def _ids_inside(b: Block, s: Structure, skip_lists: bool) -> list[_Found]:
     if b.simple and not b.caret:
         # A fast-path callout with no `^` after its title line: only the title can hold an id.
         title_line = b.callout[3]
-        found = _line_id(title_line, False, s)
-        if found is None:
-            return []
+        zotero = b.zotero
+        if zotero is not None:  # a standard Zotero title: its ` ^id` ends the line
+            end = title_line.offset + len(title_line.text)
+            found = _Found(zotero.group(8), end - len(zotero.group(8)) - 1, end)
+        else:
+            found = _line_id(title_line, False, s)
+            if found is None:
+                return []
         s.title_ids[b.lines[0].offset] = (found.id, found.start, found.end)
         return [found]
     result: list[_Found] = []
