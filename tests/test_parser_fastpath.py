@@ -181,3 +181,34 @@ def test_a_generated_literature_note_with_every_variation() -> None:
             parts.append(rng.choice([">>a comment", ">> comment", "> > c"]))
         parts.append(rng.choice(["\n", "\n\n", "\n^standalone\n"]))
     check("\n".join(parts))
+
+
+def test_fast_record_constructors_build_the_same_records() -> None:
+    """`records.fast` builds what the dataclass constructor builds: same type, equal, same hash,
+    the same values in every slot, pickled alike; defaults and default factories apply."""
+    import dataclasses
+    import pickle
+
+    from litnotes.syntax import model
+    from litnotes.syntax.records import fast
+
+    for cls in (model.Callout, model.BlockId, model.Highlight, model.Link, model.Heading, model.Citation, model.Tag,
+                model.Problem, model.NoteSyntax):
+        required = [f for f in dataclasses.fields(cls)
+                    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        args = [(i, f"v{i}") if "tuple" in str(f.type) else i + 1 for i, f in enumerate(required)]
+        slow, quick = cls(*args), fast(cls)(*args)
+        assert type(quick) is cls and quick == slow and pickle.loads(pickle.dumps(quick)) == slow
+        assert [getattr(quick, name) for name in cls.__slots__] == [getattr(slow, name) for name in cls.__slots__]
+        if cls is not model.NoteSyntax:
+            assert hash(quick) == hash(slow)
+    assert fast(model.NoteSyntax)(1, None, (), (), (), (), (), (), (), (), (), ()).extra == {}
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Checked:
+        x: int
+
+        def __post_init__(self) -> None:
+            assert self.x > 0
+
+    assert fast(Checked) is Checked

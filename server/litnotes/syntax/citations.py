@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 
 from .model import Citation
+from .records import fast
 from .spans import Spans, escaped
 
 __all__ = ["citations"]
 
+_make_citation = fast(Citation)
 _CITE_KEY = re.compile(r"\{([^{}\s]+)\}|(\w(?:\w|://(?=\w)|[:.#$%&\-+?<>~/](?=\w))*)")
 _CUT_SHORT = re.compile(r"[:.#$%&\-+?<>~/]{2,}\w[\w:.#$%&\-+?<>~/]*")
 
@@ -47,7 +49,7 @@ def citations(text: str, opaque: Spans, comments) -> list[Citation]:
                 intended = key + cut.group()
         if bracketed is None:
             bracketed = _Brackets(text)
-        result.append(Citation(key, start, end, bracketed(start, end), suppress,
+        result.append(_make_citation(key, start, end, bracketed(start, end), suppress,
                                bool(in_comment and in_comment.contains(at)), intended))
     return result
 

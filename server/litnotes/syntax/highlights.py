@@ -15,9 +15,11 @@ from urllib.parse import unquote_plus
 from . import fastpaths
 from .blocks import Block
 from .model import BlockId, Highlight, Problem
+from .records import fast
 
 __all__ = ["read_highlights", "read_item_highlights"]
 
+_make_highlight = fast(Highlight)
 _COLOR = re.compile(r"background(?:-color)?\s*:\s*(#[0-9A-Fa-f]{3,8})")
 _HLTR = re.compile(r"""class=["']?hltr-([\w-]+)""")
 _MARK = re.compile(r"<mark\b[^>]*>(.*?)</mark>", re.S)
@@ -118,7 +120,7 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
                 "highlight.annotation-mismatch", at[0], at[1],
                 f"block id `^{compare}` differs from the annotation key {annotation} in this highlight's Zotero link; "
                 "a copy-paste slip? links to this highlight will not match Zotero"))
-        result.append(Highlight(
+        result.append(_make_highlight(
             start, last.offset + len(last.text), assigned.id if assigned else None,
             color, label, page, annotation, attachment, url, quote, " ".join(comment_parts).strip(), image,
         ))
@@ -148,7 +150,7 @@ def read_item_highlights(items: list[Block], block_ids: list[BlockId], problems:
                 f"block id `^{assigned.id}` differs from the annotation key {annotation} in this highlight's Zotero link; "
                 "a copy-paste slip? links to this highlight will not match Zotero"))
         attachment_m = _ATTACHMENT.search(url)
-        result.append(Highlight(
+        result.append(_make_highlight(
             item.start, item.end, assigned.id if assigned else None, color_m.group(1) if color_m else "", "",
             page, annotation, attachment_m.group(1) if attachment_m else "", url, inner.strip("“”\""), "",
             embed.group(1).strip() if embed else "",

@@ -18,6 +18,7 @@ from . import fastpaths
 from .citations import citations as _citations
 from .links import decode_uri, md_link, md_links, md_links_fast, urls, wikilink, wikilink_matches
 from .model import Link, Tag
+from .records import fast
 from .spans import MISREADABLE as _MISREADABLE
 from .spans import P_OPAQUE as _P_OPAQUE
 from .spans import P_WIKI as _P_WIKI
@@ -26,6 +27,7 @@ from .spans import escaped as _escaped
 
 __all__ = ["scan_inline", "decode_uri"]
 
+_make_tag = fast(Tag)
 _BACKTICKS = re.compile(r"`+")
 _MATH_DISPLAY = re.compile(r"\$\$(?:[^$]|\$(?!\$))+?\$\$")
 _MATH_INLINE = re.compile(r"\$(?=[^\s$])(?:\\.|[^$\\\n])*?(?<=[^\s\\])\$(?!\d)")
@@ -197,5 +199,5 @@ def _tags(text: str, opaque: _Spans) -> list[Tag]:
         name = m.group(1)
         if name.isdigit():
             continue
-        result.append(Tag(name, at, m.end()))
+        result.append(_make_tag(name, at, m.end()))
     return result

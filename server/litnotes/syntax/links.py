@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 
 from .model import Link
+from .records import fast
 from .spans import MISREADABLE, P_MD, P_OPAQUE, Spans, escaped
 
 __all__ = ["decode_uri", "wikilink_matches", "md_links", "md_links_fast", "urls", "wikilink", "md_link"]
 
+_make_link = fast(Link)
 _MD_DEST = re.compile(
     r"[ \t]*(<[^<>\n]*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*)"
     r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"
@@ -205,7 +207,7 @@ def wikilink(text, start, end, payload, tables: Spans) -> Link:
     display = inner[bar + 1 :].strip() if bar > 0 else None
     path, sub, t_start, t_end = _split_target(raw, inner_start)
     table_pipe = bar > 0 and inner[bar - 1] != "\\" and tables.contains(start)
-    return Link("wikilink", embed, start, end, path, sub, display, t_start, t_end, False, table_pipe)
+    return _make_link("wikilink", embed, start, end, path, sub, display, t_start, t_end, False, table_pipe)
 
 
 def md_link(text, start, end, payload) -> Link | None:
@@ -220,5 +222,5 @@ def md_link(text, start, end, payload) -> Link | None:
     if decoded is None:
         return None
     path, hash_, sub = decoded.partition("#")
-    return Link("markdown", embed, start, end, path.strip(), sub if hash_ else None, label,
+    return _make_link("markdown", embed, start, end, path.strip(), sub if hash_ else None, label,
                 dest_start, dest_start + len(dest))

@@ -17,6 +17,7 @@ from .frontmatter import parse_frontmatter
 from .highlights import read_highlights, read_item_highlights
 from .inline import scan_inline
 from .model import CiteKeyDef, NoteSyntax, ParseOptions, Problem
+from .records import fast
 from .structure import analyse
 
 __all__ = ["parse_note", "DEFAULT_OPTIONS"]
@@ -26,6 +27,7 @@ DEFAULT_OPTIONS = ParseOptions()
 _METADATA_KEY = re.compile(r"\*\*(?:cite[ -]?key|citation[ -]?key)\*\*[ \t]*:[ \t]*([^\s*]+)", re.I)
 _METADATA_LINE = re.compile(r"\*\*([^*\n]{1,40})\*\*::?[ \t]*([^\n]*)")
 _BBT_UNSAFE = set("\\\"#%'(),={}~")
+_make_note = fast(NoteSyntax)
 _BY_START = attrgetter("start")
 _BY_START_CODE = attrgetter("start", "code")
 
@@ -79,7 +81,7 @@ def _parse(text: str, options: ParseOptions) -> NoteSyntax:
             problems.append(Problem("cite-key.malformed", c.start, c.start + (c.end - c.start) + len(c.intended) - len(c.key),
                                     f"Pandoc reads `@{c.intended}` as `@{c.key}`: write `@{{{c.intended}}}`"))
     problems.sort(key=_BY_START_CODE)
-    return NoteSyntax(
+    return _make_note(
         length=len(text),
         frontmatter=fm,
         headings=tuple(structure.headings),

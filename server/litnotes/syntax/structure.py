@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from .blocks import Block, Line
 from .model import BlockId, Callout, Heading, Problem
+from .records import fast
 
 __all__ = ["Structure", "analyse"]
 
@@ -20,6 +21,7 @@ _MISPLACED = re.compile(r"[ \t]\^([A-Za-z0-9-]{2,})[ \t]*$")
 _MD_LINK_END = re.compile(r"\]\([^()\s]*\)$")
 _INLINE_TAG_END = re.compile(r"<[^<>\s][^<>]*>$")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t])#+[ \t]*$")
+_make_callout, _make_heading, _make_block_id = fast(Callout), fast(Heading), fast(BlockId)
 _ATX_OPEN = re.compile(r" {0,3}#{1,6}")
 _LEAVES = frozenset(("paragraph", "heading", "setext", "hr"))  # blocks without children or callout
 
@@ -72,7 +74,7 @@ def _collect(blocks: list[Block], s: Structure, depth: int) -> None:
             kind, title, fold, title_line = b.callout
             rel = title_line.text.find(title) if title else len(title_line.text)
             t_start = title_line.offset + max(rel, 0)
-            s.callouts.append(Callout(kind, title, fold, b.lines[0].offset, b.end, t_start, t_start + len(title), depth))
+            s.callouts.append(_make_callout(kind, title, fold, b.lines[0].offset, b.end, t_start, t_start + len(title), depth))
             s.callout_blocks.append((b, depth))
             if b.simple:
                 continue  # only paragraphs and a plain quote inside: nothing to collect
@@ -113,7 +115,7 @@ def _headings(blocks: list[Block], s: Structure, text_length: int) -> None:
             section_ends[open_.pop()] = start
         open_.append(i)
     for (level, body, start, end, t_start, t_end), section_end in zip(found, section_ends):
-        s.headings.append(Heading(level, body, start, end, t_start, t_end, section_end))
+        s.headings.append(_make_heading(level, body, start, end, t_start, t_end, section_end))
 
 
 # --- block ids -------------------------------------------------------------------------------
@@ -232,7 +234,7 @@ def _list_item_ids(list_block: Block, s: Structure) -> None:
         found = _ids_inside(item, s, skip_lists=True)
         if found:
             first = found[0]
-            s.block_ids.append(BlockId(first.id, first.start, first.end, item.start, item.end, "list-item"))
+            s.block_ids.append(_make_block_id(first.id, first.start, first.end, item.start, item.end, "list-item"))
             _shadowed(found, first, s, "list item")
         for child in item.children:
             if child.kind == "list":
@@ -277,5 +279,5 @@ def _assign_ids(blocks: list[Block], s: Structure, frontmatter_range: tuple[int,
         previous = (start, end, kind)
     for key in order:
         f, kind = section_ids[key]
-        s.block_ids.append(BlockId(f.id, f.start, f.end, key[0], key[1], kind))
+        s.block_ids.append(_make_block_id(f.id, f.start, f.end, key[0], key[1], kind))
     s.block_ids.sort(key=lambda b: b.start)
