@@ -91,6 +91,7 @@ class VaultHost:
         self._libraries: dict[str, SetLibrary] = {}
         self._revision = 0
         self._detailed: OrderedDict[str, None] = OrderedDict()  # paths held in detail, least recent first
+        self._derived: dict = {}  # lookups derived from unchanged tables, shared by this host's snapshots
         self._vault = self._publish()
 
     @property
@@ -108,7 +109,8 @@ class VaultHost:
         tables = self._tables.copy()
         summaries = dict(self._summaries)
         problems = dict(self._problems)
-        libraries = dict(self._libraries)
+        libraries = self._libraries  # copied on the first change only: snapshots share it while unchanged
+        libraries_copied = False
         affected: set[str] = set()
         deps: set[str] = set()
         library_paths_changed = False
@@ -128,12 +130,15 @@ class VaultHost:
                 old_summary = summaries.get(path)
                 new_summary = summary(path, syntax, not self._settings.is_excluded(path))
                 if old_summary != new_summary:
-                    if old_summary is not None:
-                        tables.remove_summary(path, old_summary)
-                        deps |= _defined_keys(old_summary)
-                    tables.add_summary(path, new_summary)
+                    if old_summary is None:
+                        tables.add_summary(path, new_summary)
+                        deps |= _defined_keys(new_summary)
+                    else:
+                        tables.replace_summary(path, old_summary, new_summary)
+                        if (old_summary.aliases, old_summary.cites) != (new_summary.aliases, new_summary.cites):
+                            # What the note defines changed: the notes using its old or new names.
+                            deps |= _defined_keys(old_summary) | _defined_keys(new_summary)
                     summaries[path] = new_summary
-                    deps |= _defined_keys(new_summary)
                 old_note = notes.get(path)
                 if old_note is None or _shape(old_note) != _shape(syntax):
                     deps.add("n:" + name_key(basename(path)))
@@ -160,6 +165,8 @@ class VaultHost:
                     del notes[path]
                     self._detailed.pop(path, None)
                 if path in libraries:
+                    if not libraries_copied:
+                        libraries, libraries_copied = dict(libraries), True
                     removed = libraries.pop(path)
                     tables.remove_library(path, removed.keys)
                     deps |= {"c:" + k.lower() for k in removed.keys}
@@ -174,6 +181,8 @@ class VaultHost:
                     library_paths_changed = True
                 tables.add_library(change.path, change.keys)
                 deps |= {"c:" + k.lower() for k in change.keys}
+                if not libraries_copied:
+                    libraries, libraries_copied = dict(libraries), True
                 libraries[change.path] = change
             elif isinstance(change, SetProblems):
                 if problems.get(change.path, ()) != tuple(change.problems):
@@ -225,7 +234,7 @@ class VaultHost:
     def _publish(self) -> Vault:
         self._revision += 1
         return Vault(self._revision, self._settings, self._notes, self._files, self._tables,
-                     self._summaries, self._problems, self._libraries)
+                     self._summaries, self._problems, self._libraries, self._derived)
 
     @classmethod
     def rebuild(cls, vault: Vault) -> VaultHost:

@@ -180,6 +180,15 @@ class Tables:
         for dep in s.depends:
             self._value("dependents", dep, set).add(path)
 
+    def replace_summary(self, path: str, old: Summary, new: Summary) -> None:
+        """Patch only what differs between a note's old and new summary (typing a link changes its
+        dependencies, rarely its aliases or cite keys)."""
+        if (old.aliases, old.cites) != (new.aliases, new.cites):
+            self.remove_summary(path, Summary(old.aliases, old.cites, frozenset()))
+            self.add_summary(path, Summary(new.aliases, new.cites, frozenset()))
+        self.remove_summary(path, Summary((), (), old.depends - new.depends))
+        self.add_summary(path, Summary((), (), new.depends - old.depends))
+
     def remove_summary(self, path: str, s: Summary) -> None:
         for alias in s.aliases:
             if alias in self.aliases:

@@ -38,11 +38,12 @@ class LinkResolution:
 class Vault:
     """The whole vault at one revision. Only `VaultHost` constructs it."""
 
-    __slots__ = ("revision", "settings", "_notes", "_files", "_tables", "_summaries", "_problems", "_libraries", "_cache")
+    __slots__ = ("revision", "settings", "_notes", "_files", "_tables", "_summaries", "_problems", "_libraries", "_cache",
+                 "_derived")
 
     def __init__(self, revision: int, settings: VaultSettings, notes: dict[str, NoteSyntax], files: frozenset[str],
                  tables: Tables, summaries: dict[str, Summary], problems: dict[str, tuple[Problem, ...]],
-                 libraries: dict[str, object]) -> None:
+                 libraries: dict[str, object], derived: dict | None = None) -> None:
         self.revision = revision
         self.settings = settings
         self._notes = notes
@@ -52,6 +53,9 @@ class Vault:
         self._problems = problems
         self._libraries = libraries
         self._cache: dict[str, object] = {}  # derived lookups, computed on first use (the snapshot never changes)
+        # Lookups derived from one table, shared with the host's other snapshots and reused while
+        # that table is the same object (tables are copied on write): name -> (table, value).
+        self._derived: dict[str, tuple[object, object]] = derived if derived is not None else {}
 
     # --- contents -------------------------------------------------------------------------
     @property
@@ -108,26 +112,37 @@ class Vault:
 
     def attachment_names_by_stem(self) -> Mapping[str, tuple[str, ...]]:
         """Lower-cased stem -> names of non-note files with that stem (`Figure 1` -> `Figure 1.png`)."""
-        table = self._cache.get("stems")
-        if table is None:
+        by_name = self._tables.by_name
+
+        def build() -> dict:
             stems: dict[str, list[str]] = {}
-            for name_lower, paths in self._tables.by_name.items():
+            for name_lower, paths in by_name.items():
                 if not name_lower.endswith(".md") and "." in name_lower:
                     stems.setdefault(name_lower.rsplit(".", 1)[0], []).extend(p.rsplit("/", 1)[-1] for p in paths)
-            table = self._cache["stems"] = {k: tuple(sorted(v)) for k, v in stems.items()}
-        return table
+            return {k: tuple(sorted(v)) for k, v in stems.items()}
+        return self._derived_from("stems", by_name, build)
+
+    def _derived_from(self, name: str, source: object, build):
+        """`build()`'s value, reused from an earlier snapshot whose `source` table is this very object."""
+        kept = self._derived.get(name)
+        if kept is not None and kept[0] is source:
+            return kept[1]
+        value = build()
+        self._derived[name] = (source, value)
+        return value
 
     def library_entries(self, key: str) -> list[tuple[str, object]]:
         """(library path, BibEntry) for every library entry that defines `key` (its key or a BibLaTeX `ids`)."""
-        table = self._cache.get("entries")
-        if table is None:
-            table = {}
-            for path, lib in sorted(self._libraries.items()):
+        libraries = self._libraries
+
+        def build() -> dict:
+            table: dict = {}
+            for path, lib in sorted(libraries.items()):
                 for entry in getattr(lib.data, "entries", ()):
                     for k in (entry.key, *entry.extra_keys):
                         table.setdefault(k, []).append((path, entry))
-            self._cache["entries"] = table
-        return table.get(key, [])
+            return table
+        return self._derived_from("entries", libraries, build).get(key, [])
 
     # --- names, aliases and cite keys ------------------------------------------------------
     def notes_with_alias(self, alias: str) -> tuple[str, ...]:
