@@ -132,22 +132,29 @@ def parse_blocks(lines: list[Line], depth: int = 0) -> list[Block]:
         if depth >= MAX_DEPTH:
             i = _paragraph(lines, i, blocks)
             continue
-        if _indent(text) >= 4:
+        if len(stripped) != len(text) and _indent(text) >= 4:
             i = _indented_code(lines, i, blocks)
             continue
         c = stripped[0]
-        if c == "#" and _ATX.match(text):
-            blocks.append(Block("heading", [line], level=len(_ATX.match(text).group(1))))
-            i += 1
+        if c == ">":
+            if fastpaths.ENABLED and depth + 2 < MAX_DEPTH:
+                end = callouts.simple_callout(lines, i, blocks)
+                if end:
+                    i = end
+                    continue
+            i = _quote(lines, i, depth, blocks)
             continue
+        if c == "#":
+            m = _ATX.match(text)
+            if m is not None:
+                blocks.append(Block("heading", [line], level=len(m.group(1))))
+                i += 1
+                continue
         if c in "`~":
             m = _FENCE.match(text)
             if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
                 i = _fence(lines, i, m.group(1), blocks)
                 continue
-        if c == ">":
-            i = _quote(lines, i, depth, blocks)
-            continue
         if c == "$" and stripped.startswith("$$"):
             i = _math(lines, i, blocks)
             continue
@@ -263,10 +270,7 @@ def _opens_fence(text: str) -> bool:
 
 
 def _quote(lines: list[Line], i: int, depth: int, blocks: list[Block]) -> int:
-    if fastpaths.ENABLED and depth + 2 < MAX_DEPTH:
-        end = callouts.simple_callout(lines, i, blocks)
-        if end:
-            return end
+    """A quote or callout (the caller has tried `callouts.simple_callout` first)."""
     start = i
     inner: list[Line] = []
     in_fence = False

@@ -59,6 +59,7 @@ class SimpleCallout(Block):
         self.callout = callout
         self.simple = True
         self.caret = caret
+        self.zotero = None
         self._kids: list[Block] | None = None
         self._nested = nested  # index in `lines` of the first line of the nested quote, 0 if none
 
@@ -119,7 +120,9 @@ def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
         j += 1
     title_line = Line(head, first.offset + cut)
     block = SimpleCallout(lines[i:j], (parts[0], parts[1], parts[2], title_line), caret, nested - i if nested else 0)
-    block.zotero = zotero
+    if zotero is not None:
+        # What the title says (ZOTERO_TITLE's groups), where its link ends and where the line ends.
+        block.zotero = zotero.groups() + (title_line.offset + zotero.end(4) + 1, title_line.offset + len(head))
     blocks.append(block)
     return j
 
@@ -133,8 +136,7 @@ def title_mask(block: Block) -> tuple[int, int]:
     ends at the callout's `>` at the latest, and nothing on the line before `<mark` can start a
     link. So when the note has no code spans, math or HTML comments (which can span lines), the
     inline scan may blank the span out and skip both (`inline.scan_inline`'s `masks`)."""
-    line = block.callout[3]
-    return line.offset + _TITLE_AT, line.offset + block.zotero.end(4) + 1
+    return block.callout[3].offset + _TITLE_AT, block.zotero[8]
 
 
 def _children(lines: list[Line], title_line: Line, nested: int) -> list[Block]:

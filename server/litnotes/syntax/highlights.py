@@ -59,7 +59,7 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
         standard = _STANDARD_TITLE.search(title) if zotero is None else None
         parts = None
         if zotero is not None:  # read by callouts.ZOTERO_TITLE already
-            color, label, link_text, url, attachment, page, annotation, _id = zotero.groups()
+            color, label, link_text, url, attachment, page, annotation = zotero[:7]
             label = label.strip()
         elif standard is not None:
             color, label, link_text, url = standard.groups()

@@ -37,7 +37,8 @@ class Block:
     `simple` marks a callout read by the fast path in `callouts.py`: its children are only
     paragraphs and at most one plain quote of paragraphs at the end, so `structure.py` need not
     walk them; `caret` then says whether a `^` stands anywhere after the title line, and `zotero`
-    holds the match of a standard Zotero title line (`callouts.ZOTERO_TITLE`) when it is one.
+    holds what a standard Zotero title line says (`callouts.ZOTERO_TITLE`'s eight groups, the end
+    of its link and the end of the line) when it is one.
     """
 
     __slots__ = ("kind", "lines", "children", "level", "callout", "simple", "caret", "zotero")
@@ -50,7 +51,7 @@ class Block:
         self.callout: tuple[str, str, str, Line] | None = None  # (type, title, fold, title line)
         self.simple = False
         self.caret = True
-        self.zotero: re.Match | None = None
+        self.zotero: tuple | None = None
 
     @property
     def start(self) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from .blocks import Block, Line
 from .model import BlockId, Callout, Heading, Problem
@@ -22,6 +23,7 @@ _MD_LINK_END = re.compile(r"\]\([^()\s]*\)$")
 _INLINE_TAG_END = re.compile(r"<[^<>\s][^<>]*>$")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t])#+[ \t]*$")
 _make_callout, _make_heading, _make_block_id = fast(Callout), fast(Heading), fast(BlockId)
+_BY_START = attrgetter("start")
 _ATX_OPEN = re.compile(r" {0,3}#{1,6}")
 _LEAVES = frozenset(("paragraph", "heading", "setext", "hr"))  # blocks without children or callout
 
@@ -199,8 +201,7 @@ def _ids_inside(b: Block, s: Structure, skip_lists: bool) -> list[_Found]:
         title_line = b.callout[3]
         zotero = b.zotero
         if zotero is not None:  # a standard Zotero title: its ` ^id` ends the line
-            end = title_line.offset + len(title_line.text)
-            found = _Found(zotero.group(8), end - len(zotero.group(8)) - 1, end)
+            found = _Found(zotero[7], zotero[9] - len(zotero[7]) - 1, zotero[9])
         else:
             found = _line_id(title_line, False, s)
             if found is None:
@@ -265,6 +266,16 @@ def _assign_ids(blocks: list[Block], s: Structure, frontmatter_range: tuple[int,
             continue
         last = lines[-1]
         start, end = lines[0].offset, last.offset + len(last.text)
+        zotero = b.zotero
+        if zotero is not None and not b.caret:
+            # A standard Zotero highlight: its only id is the title's (what _ids_inside gives).
+            found = _Found(zotero[7], zotero[9] - len(zotero[7]) - 1, zotero[9])
+            s.title_ids[start] = (found.id, found.start, found.end)
+            key = (start, end)
+            order.append(key)
+            section_ids[key] = (found, kind)
+            previous = (start, end, kind)
+            continue
         if kind == "list":
             _list_item_ids(b, s)
         else:
@@ -280,4 +291,4 @@ def _assign_ids(blocks: list[Block], s: Structure, frontmatter_range: tuple[int,
     for key in order:
         f, kind = section_ids[key]
         s.block_ids.append(_make_block_id(f.id, f.start, f.end, key[0], key[1], kind))
-    s.block_ids.sort(key=lambda b: b.start)
+    s.block_ids.sort(key=_BY_START)
