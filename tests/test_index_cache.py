@@ -3,8 +3,10 @@ server was down all lead to exactly the diagnostics of a fresh index; unchanged 
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -97,3 +99,25 @@ def test_another_vaults_cache_is_never_used(vault: Path, tmp_path: Path) -> None
     shutil.copy(index_file(vault), cache.path)  # a copied cache names the wrong vault in its header
     _, stats = load_vault(other, workers=1, use_index=True)
     assert stats.parsed == stats.notes
+
+
+def test_a_cache_cut_between_two_chunks_is_discarded(vault: Path, monkeypatch) -> None:
+    """The body is pickled in chunks ended by None: a file that stops after a whole chunk is not
+    mistaken for a complete index with fewer notes."""
+    from litnotes.disk import cache as cache_module  # noqa: PLC0415
+
+    monkeypatch.setattr(cache_module, "CHUNK", 1)
+    _, stats = cached(vault)
+    save_index(stats)
+    path = index_file(vault)
+    data = path.read_bytes()
+    stream = io.BytesIO(data)
+    stream.seek(4 + int.from_bytes(data[:4], "big"))
+    ends = []
+    while pickle.load(stream) is not None:
+        ends.append(stream.tell())
+    assert len(ends) == stats.notes > 2
+    path.write_bytes(data[: ends[-2]])  # whole chunks only, no end marker
+    found, stats = cached(vault)
+    assert stats.parsed == stats.notes and found == fresh(vault)
+    assert not path.exists()

@@ -7,7 +7,8 @@ litnotes version, a fingerprint of the parser's source, the vault and the parse 
 difference, a truncated or corrupt file, or a failure while reading discards the file and the vault
 is indexed from scratch. Each note is reused only when its size and modification time are unchanged.
 
-The body is a pickle of litnotes' own records; it is only ever read from the user's private cache
+The body is a sequence of pickled chunks of litnotes' own records, ended by a pickled None (a file
+cut short never reads as complete); it is only ever read from the user's private cache
 folder, which only the user (who could run code anyway) can write.
 """
 
@@ -20,6 +21,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,7 +30,8 @@ from .. import __version__
 __all__ = ["IndexCache", "cache_root"]
 
 log = logging.getLogger(__name__)
-FORMAT = 1
+FORMAT = 2  # 2: the body is a sequence of pickled chunks ending with None
+CHUNK = 250  # notes per pickled chunk: writing one holds the interpreter for ~10 ms, not for the whole index
 MAGIC = "litnotes-index"
 
 
@@ -70,9 +73,11 @@ class IndexCache:
                 header = json.loads(f.read(size).decode("utf-8")) if 0 < size < 65536 else None
                 if header != self.header:
                     raise ValueError("header differs (another version, parser, vault or settings)")
-                entries = pickle.load(f)
-            if not isinstance(entries, dict):
-                raise ValueError("body is not a mapping")
+                entries: dict = {}
+                while (chunk := pickle.load(f)) is not None:  # a file cut short ends in EOFError, not None
+                    if not isinstance(chunk, dict):
+                        raise ValueError("body is not a sequence of mappings")
+                    entries.update(chunk)
         except FileNotFoundError:
             return False
         except Exception as exc:  # noqa: BLE001 - never trust a cache that does not read back perfectly
@@ -100,7 +105,12 @@ class IndexCache:
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".index-")
             with os.fdopen(fd, "wb") as f:
                 f.write(len(header).to_bytes(4, "big") + header)
-                pickle.dump(entries, f, protocol=pickle.HIGHEST_PROTOCOL)
+                items = list(entries.items())
+                for i in range(0, len(items), CHUNK):
+                    # Chunks, so that the language server's requests get their turn while it saves in a thread.
+                    pickle.dump(dict(items[i:i + CHUNK]), f, protocol=pickle.HIGHEST_PROTOCOL)
+                    time.sleep(0)
+                pickle.dump(None, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
         except OSError as exc:
             log.warning("could not write the persistent index %s: %s", self.path, exc)
