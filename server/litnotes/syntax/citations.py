@@ -5,15 +5,17 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from .model import Citation
 from .records import fast
-from .spans import Spans, escaped
+from .spans import Spans
 
 __all__ = ["citations"]
 
 _make_citation = fast(Citation)
 _CITE_KEY = re.compile(r"\{([^{}\s]+)\}|(\w(?:\w|://(?=\w)|[:.#$%&\-+?<>~/](?=\w))*)")
+_AT = re.compile("@")
 _CUT_SHORT = re.compile(r"[:.#$%&\-+?<>~/]{2,}\w[\w:.#$%&\-+?<>~/]*")
 
 
@@ -23,10 +25,13 @@ def citations(text: str, opaque: Spans, comments) -> list[Citation]:
     in_comment = Spans(comments) if comments else None
     bracketed = None
     result = []
-    for m in re.finditer("@", text):
+    starts, ends = opaque.starts, opaque.ends
+    for m in _AT.finditer(text):
         at = m.start()
-        if opaque.contains(at) or escaped(text, at):
+        k = bisect_right(starts, at) - 1  # opaque.contains(at), inlined
+        if k >= 0 and at < ends[k]:
             continue
+        # (An escaping backslash before the `@` is not among the characters accepted below.)
         prev = text[at - 1] if at else "\n"
         suppress = False
         start = at

@@ -11,7 +11,7 @@ as in Obsidian's inline tokenizer. The link candidates come from `links.py`, cit
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from operator import itemgetter
 
 from . import fastpaths
@@ -51,13 +51,14 @@ def _code_spans(text: str, out: list) -> None:
     """A run of backticks closes at the next run of the same length, unless a blank line comes first.
 
     Runs are indexed by length, so an opener finds its closer by bisection instead of walking (and
-    slicing the text up to) every later run: a pasted line of backticks stays linear."""
+    slicing the text up to) every later run: a pasted line of backticks stays linear. The first
+    blank line after an opener is searched forward from it and kept for the openers before it."""
     runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)
             if not (m.start() and text[m.start() - 1] == "\\" and _escaped(text, m.start()))]
     by_size: dict[int, list[int]] = {}
     for k, (a, b) in enumerate(runs):
         by_size.setdefault(b - a, []).append(k)
-    blanks = [m.start() for m in _CR_BLANK_AT.finditer(text)] if "\n" in text else []
+    blank_from = blank_at = -1  # the first blank line (a _CR_BLANK_AT match) at or after blank_from is at blank_at
     i = 0
     while i < len(runs):
         start, end = runs[i]
@@ -65,9 +66,11 @@ def _code_spans(text: str, out: list) -> None:
         at = bisect_right(same, i)
         if at < len(same):
             j = same[at]
-            b = bisect_left(blanks, end)
+            if not blank_from <= end <= blank_at:
+                blank = _CR_BLANK_AT.search(text, end)
+                blank_from, blank_at = end, blank.start() if blank is not None else len(text) + 1
             # The first blank line after the opener is the only one that can end before the closer.
-            if b == len(blanks) or _CR_BLANK.match(text, blanks[b]).end() > runs[j][0]:
+            if blank_at > len(text) or _CR_BLANK.match(text, blank_at).end() > runs[j][0]:
                 out.append((start, runs[j][1], _P_OPAQUE, None))
                 i = j
         i += 1
@@ -111,7 +114,7 @@ def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[i
                 inner_start += nested + 2
                 inner = inner[nested + 2 :]
             start = inner_start - 2
-            if not inner or _escaped(text, start):
+            if not inner or (start and text[start - 1] == "\\" and _escaped(text, start)):
                 continue
             embed = start > 0 and text[start - 1] == "!" and not _escaped(text, start - 1)
             candidates.append((start - 1 if embed else start, m_end, _P_WIKI, ("wiki", embed, inner_start, inner)))
@@ -190,11 +193,14 @@ def _tags(text: str, opaque: _Spans) -> list[Tag]:
     if "#" not in text:
         return []
     result = []
+    starts, ends = opaque.starts, opaque.ends
     for m in _TAG.finditer(text):
         at = m.start()
+        # (After a space, `]]`, `**` or at the start: so never after an escaping backslash.)
         if at and not text[at - 1].isspace() and not text[max(0, at - 2) : at] in ("]]", "**"):
             continue
-        if opaque.contains(at) or _escaped(text, at):
+        k = bisect_right(starts, at) - 1  # opaque.contains(at), inlined
+        if k >= 0 and at < ends[k]:
             continue
         name = m.group(1)
         if name.isdigit():
