@@ -111,13 +111,13 @@ def test_ten_thousand_notes_answer_in_milliseconds() -> None:
 def test_search_keys_line_up_with_rows_in_detail_and_in_index_form() -> None:
     """Workspace search scans one key string per note and makes rows only for hits: key i is row i,
     whether the note is held in detail or in index form (packed highlight digests)."""
-    from litnotes.features.symbols import _KEYS, _note_keys, _note_rows  # noqa: PLC0415
+    from litnotes.features.symbols import _note_rows  # noqa: PLC0415
     from test_index_form import _seed  # noqa: PLC0415
 
     full = parse_note(_seed() + "\n- item ^listid\n\n> [!quote] no id\n> “a quote”\n")
+    assert full.index_form().search_names() == full.search_names()
     for note in (full, full.index_form()):
-        _KEYS.clear()
-        keys, rows = _note_keys("lit.md", note).decode().split("\n"), _note_rows("lit.md", note)
+        keys, rows = ["lit"] + note.search_names().decode().split("\n"), _note_rows("lit.md", note)
         assert len(keys) == len(rows) == 1 + 1 + len(note.headings) + len(note.block_map()) + 10
         for key, row in zip(keys, rows):
             if row[1] == "highlight":

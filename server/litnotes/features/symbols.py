@@ -95,28 +95,15 @@ def flatten(symbols: list[Symbol], container: str = "") -> list[Symbol]:
 
 
 # --- workspace symbols ---------------------------------------------------------------------------
-# A row: (lower-cased name, kind, name, path, start, end, detail). What is kept between queries is,
-# per note, only one string of its rows' lower-cased search keys joined by "\n" (reused while the
-# note's record is the same object: snapshots share unchanged notes, so after an edit only that note
-# is redone); a query scans those strings with `str.find` and makes rows only for the notes it hits.
-# At 10k literature notes that is ~60 MB and 0.4 s to build instead of ~250 MB and 1.1 s of rows.
-_KEYS: dict[str, tuple[NoteSyntax, bytes]] = {}
-
-
-def _highlight_fields(note: NoteSyntax, block_map: dict) -> list[list[str]]:
-    """The fields (`HighlightDigest.fields()`) of the highlights that name a block of the note, in
-    document order, one per block. Read from the packed digests without making objects."""
-    named, seen = [], set()
-    for fields in note.digest_records():
-        key = fields[0].lower()
-        if key and key in block_map and key not in seen:
-            seen.add(key)
-            named.append(fields)
-    return named
+# A row: (lower-cased name, kind, name, path, start, end, detail). Rows are made only for the notes
+# a query hits; what is searched is each note's name and its `search_names()` (lower-cased UTF-8
+# lines in row order, kept in the note's index form: computed where the note was parsed, in a
+# worker, and saved with the persistent index), scanned with `bytes.find`.
 
 
 def _note_rows(path: str, note: NoteSyntax) -> list[tuple]:
-    """Rows in a fixed order: the note, its aliases, headings, blocks, then highlights (as `_note_keys`)."""
+    """Rows in the order of the note's name and then its `search_names()` lines: the note, its
+    aliases, headings, blocks, then highlights."""
     name = stem(path)
     rows: list[tuple] = [(name.lower(), "note", name, path, 0, 0, path)]
     for alias, start, end in note.frontmatter.aliases if note.frontmatter else ():
@@ -126,7 +113,7 @@ def _note_rows(path: str, note: NoteSyntax) -> list[tuple]:
     block_map = note.block_map()
     for b in sorted(block_map.values(), key=lambda b: b.start):
         rows.append((f"^{b.key}", "block", f"^{b.id}", path, b.start, b.end, f"{name} · {b.block_kind}"))
-    for fields in _highlight_fields(note, block_map):
+    for fields in note.named_highlights():
         hl, b = HighlightDigest(*fields), block_map[fields[0].lower()]
         label, title = highlight_detail(hl), highlight_title(hl)
         text = f"{label}: {title}" if label else title
@@ -134,62 +121,52 @@ def _note_rows(path: str, note: NoteSyntax) -> list[tuple]:
     return rows
 
 
-def _note_keys(path: str, note: NoteSyntax) -> bytes:
-    """The note's symbols' lower-cased search keys, one per row of `_note_rows`, joined by "\\n", in UTF-8.
-
-    Built without making rows: a highlight is found by its label, colour, page, first words and
-    image (`Note #fff3a3a6 · p. 4: hypothesis: superposition …`), not only by its row's name."""
-    cached = _KEYS.get(path)
-    if cached is not None and cached[0] is note:
-        return cached[1]
-    keys = [stem(path)]
-    keys += [alias for alias, _, _ in note.frontmatter.aliases] if note.frontmatter else []
-    keys += [h.text for h in note.headings]
-    if note.block_ids:
-        block_map = note.block_map()
-        keys += ["^" + key for key, _ in sorted(block_map.items(), key=lambda item: item[1].start)]
-        keys += [f"{f[2]} {f[1]} · p. {f[3]}: {f[5]} {f[4]}" for f in _highlight_fields(note, block_map)]
-    keys_text = "\n".join(k.replace("\n", " ") if "\n" in k else k for k in keys).lower()
-    packed = keys_text.encode("utf-8", "surrogatepass")  # UTF-8: an emoji in a quote would make a str 4x larger
-    _KEYS[path] = (note, packed)
-    return packed
-
-
-def _table(vault: Vault) -> list[tuple[str, bytes]]:
-    """(path, its symbols' names) for every note, by path; once per snapshot."""
+def _table(vault: Vault) -> list[tuple[str, bytes, bytes]]:
+    """(path, its name, its other names) for every note, by path, in lower-case UTF-8; once per
+    snapshot, from what each note's record already holds (`NoteSyntax.search_names`)."""
     table = vault._cache.get("nav.symbols")
     if table is None:
         notes = vault.notes
-        table = vault._cache["nav.symbols"] = [(path, _note_keys(path, notes[path])) for path in sorted(notes)]
-        for gone in [p for p in _KEYS if p not in notes]:
-            del _KEYS[gone]
+        table = vault._cache["nav.symbols"] = [
+            (path, stem(path).lower().replace("\n", " ").encode("utf-8", "surrogatepass"), notes[path].search_names())
+            for path in sorted(notes)]
     return table
+
+
+def _find(keys: bytes, wanted: bytes, first_row: int, hits: list) -> None:
+    """Append (not a prefix, name length, row) for every line of `keys` containing `wanted`."""
+    pos = keys.find(wanted)
+    while pos >= 0 and len(hits) < _MAX_SCANNED:
+        line_start = keys.rfind(b"\n", 0, pos) + 1
+        line_end = keys.find(b"\n", pos)
+        line_end = len(keys) if line_end < 0 else line_end
+        if pos + len(wanted) <= line_end:
+            length = len(keys[line_start:line_end].decode("utf-8", "surrogatepass"))
+            hits.append((pos != line_start, length, first_row + keys.count(b"\n", 0, line_start)))
+        pos = keys.find(wanted, line_end + 1) if line_end < len(keys) else -1
 
 
 def workspace_symbols(vault: Vault, query: str, limit: int = 200) -> list[Symbol]:
     """Symbols whose name contains `query`, best first (prefix, then shorter names), at most `limit`."""
     table = _table(vault)
     q = query.strip().lower()
-    hits: list[tuple[bool, int, int, int, int]] = []  # (not a prefix, name length, note, row, 0)
+    hits: list[tuple[bool, int, int, int]] = []  # (not a prefix, name length, note, row)
     if not q:
-        hits = [(False, 0, n, 0, 0) for n in range(min(limit, len(table)))]  # the notes themselves
-    wanted = q.encode("utf-8", "surrogatepass")  # the keys are UTF-8: a byte match is a character match
-    for n, (path, keys) in enumerate(table if q else ()):
-        pos = keys.find(wanted)
-        while pos >= 0 and len(hits) < _MAX_SCANNED:
-            line_start = keys.rfind(b"\n", 0, pos) + 1
-            line_end = keys.find(b"\n", pos)
-            line_end = len(keys) if line_end < 0 else line_end
-            if pos + len(wanted) <= line_end:
-                length = len(keys[line_start:line_end].decode("utf-8", "surrogatepass"))
-                hits.append((pos != line_start, length, n, keys.count(b"\n", 0, line_start), 0))
-            pos = keys.find(wanted, line_end + 1) if line_end < len(keys) else -1
+        hits = [(False, 0, n, 0) for n in range(min(limit, len(table)))]  # the notes themselves
+    wanted = q.encode("utf-8", "surrogatepass")  # the names are UTF-8: a byte match is a character match
+    for n, (_path, name, names) in enumerate(table if q else ()):
+        found: list[tuple[bool, int, int]] = []
+        if wanted in name:
+            _find(name, wanted, 0, found)
+        if wanted in names:
+            _find(names, wanted, 1, found)
+        hits += [(not_prefix, length, n, row) for not_prefix, length, row in found]
         if len(hits) >= _MAX_SCANNED:
             break
     hits.sort()
     out = []
     rows_of: dict[int, list[tuple]] = {}
-    for _not_prefix, _length, n, i, _ in hits[:limit]:
+    for _not_prefix, _length, n, i in hits[:limit]:
         if n not in rows_of:
             path = table[n][0]
             rows_of[n] = _note_rows(path, vault.notes[path])

@@ -274,6 +274,7 @@ class NoteSyntax(_Record):
     # Index form: the highlights' `HighlightDigest`s packed in one UTF-8 string (quotes with emoji
     # would make a `str` 4 bytes per character).
     highlight_digest: bytes = b""
+    search_packed: bytes = b""  # index form: `search_names()`, computed once where the note was parsed
 
     def index_form(self) -> NoteSyntax:
         """What the vault index keeps of a note it does not need in detail: everything other notes
@@ -288,7 +289,34 @@ class NoteSyntax(_Record):
         return NoteSyntax(self.length, self.frontmatter, self.headings, PackedBlockIds.pack(self.block_ids),
                           self.links, self.citations,
                           self.tags, (), (), self.citekey_defs, self.glued_ids, self.problems, self.metadata,
-                          _NO_EXTRA, False, len(self.highlights), packed_bytes)
+                          _NO_EXTRA, False, len(self.highlights), packed_bytes, self.search_names())
+
+    def named_highlights(self) -> list[list[str]]:
+        """The digest fields of the highlights that name a block of the note's block map, in
+        document order, one per block (what workspace search lists as highlights)."""
+        block_map = self.block_map()
+        named, seen = [], set()
+        for fields in self.digest_records():
+            key = fields[0].lower()
+            if key and key in block_map and key not in seen:
+                seen.add(key)
+                named.append(fields)
+        return named
+
+    def search_names(self) -> bytes:
+        """The lower-cased names a note defines, one per line, in UTF-8 (a `str` with one emoji
+        would take 4 bytes per character): aliases, headings, `^id`s of its block map by position,
+        then the highlights that name a block (`label colour · p. N: first words image`).
+        Workspace search scans these; the index form keeps them, so a restart does not redo them."""
+        if not self.detailed:
+            return self.search_packed
+        names = [alias for alias, _, _ in self.frontmatter.aliases] if self.frontmatter else []
+        names += [h.text for h in self.headings]
+        if self.block_ids:
+            names += ["^" + key for key, _ in sorted(self.block_map().items(), key=lambda item: item[1].start)]
+            names += [f"{f[2]} {f[1]} · p. {f[3]}: {f[5]} {f[4]}" for f in self.named_highlights()]
+        text = "\n".join(n.replace("\n", " ") if "\n" in n else n for n in names).lower()
+        return text.encode("utf-8", "surrogatepass")
 
     def digests(self) -> tuple[HighlightDigest, ...]:
         """Every highlight's digest, in document order (from the highlights, or unpacked)."""
