@@ -5,7 +5,7 @@ Cite/Metadata/Links/Abstract callouts, 20–80 highlight callouts with `^annotat
 annotations, comments, non-ASCII quotes, about 25 KB); ordinary notes link to them in every form
 (`[[@key]]`, `[[key#^id]]`, `![[key#^id]]`, `[[Note#Heading]]`, Pandoc cites, tables, code with fake
 links), spread over folders. A Better BibTeX export of every key comes with it. One literature
-note (`lit/hot/hot0000.md`, key `hot0000`) is cited about 500 times, for the references benchmark.
+note (`lit/hot/hot0000.md`, key `hot0000`) is cited about 500 times at any size, for the references benchmark.
 
     python bench/generate.py --notes 10000 --out bench/vaults/v10k
 """
@@ -23,6 +23,7 @@ WORDS = ("interpretability model neuron feature circuit superposition attention 
 COLOURS = [("#FFF3A3A6", "Note"), ("#D2B3FFA6", "Important"), ("#FFB86CA6", "External Insight"),
            ("#ADCCFFA6", "Claim"), ("#BBFABBA6", "Finding"), ("#FF5582A6", "Question/Critic")]
 KEY_CHARS = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
+HOT_CITATIONS = 500  # `[@hot0000]` citations in the ordinary notes, whatever the vault's size
 
 
 def words(rng: random.Random, n: int) -> str:
@@ -61,7 +62,8 @@ def literature_note(rng: random.Random, key: str, title: str) -> tuple[str, list
     return "".join(out), ids
 
 
-def ordinary_note(rng: random.Random, i: int, lits: list[tuple[str, str, list[str]]], notes: list[str]) -> str:
+def ordinary_note(rng: random.Random, i: int, lits: list[tuple[str, str, list[str]]], notes: list[str],
+                  hot_rate: float) -> str:
     out = [f"---\ntags: [topic/{rng.choice(WORDS[:8])}]\n---\n# Topic {i}\n\n"]
     for section in range(rng.randint(3, 6)):
         out.append(f"## Section {section} {words(rng, 2)}\n\n{words(rng, 60)}\n")
@@ -86,7 +88,7 @@ def ordinary_note(rng: random.Random, i: int, lits: list[tuple[str, str, list[st
             out.append(f"#{rng.choice(WORDS[:6])} [see @{key}; @{rng.choice(lits)[0]}]\n")
         else:
             out.append(f"- point {words(rng, 8)} ^p{i}x{section}\n- [[{rng.choice(notes)}]]\n")
-        if rng.random() < 0.3:
+        if rng.random() < hot_rate:
             out.append("Cited again: [@hot0000].\n")
     return "".join(out)
 
@@ -111,10 +113,11 @@ def generate(n: int, out: Path, seed: int = 7) -> Path:
         lits.append((key, path, ids))
         bib.append(f"@article{{{key},\n  title = {{{title}}},\n  author = {{Author, A. and Other, B.}},\n  date = {{{1990 + i % 35}}}\n}}\n")
     notes = [f"Topic {i}" for i in range(n - n_lit)]
+    hot_rate = min(0.3, HOT_CITATIONS / (4.5 * max(1, n - n_lit)))  # ~4.5 sections per ordinary note
     for i in range(n - n_lit):
         folder = out / "notes" / f"{i % 50:02d}"
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"Topic {i}.md").write_text(ordinary_note(rng, i, lits, notes), encoding="utf-8")
+        (folder / f"Topic {i}.md").write_text(ordinary_note(rng, i, lits, notes, hot_rate), encoding="utf-8")
     (out / "My Library.bib").write_text("\n".join(bib), encoding="utf-8")
     return out
 

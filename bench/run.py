@@ -13,6 +13,7 @@ Markdown table on stdout.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -43,10 +44,11 @@ def ms(values: list[float]) -> dict:
 def vault_for(size: int) -> Path:
     path = VAULTS / f"v{size}"
     stamp = path / ".generated"
-    if not stamp.exists():
+    version = hashlib.sha1((Path(__file__).parent / "generate.py").read_bytes()).hexdigest()[:12]
+    if not stamp.exists() or stamp.read_text() != version:  # a changed generator makes new vaults
         print(f"generating a {size}-note vault in {path} …", file=sys.stderr)
         generate(size, path)
-        stamp.write_text("ok")
+        stamp.write_text(version)
     return path
 
 
