@@ -2,9 +2,9 @@
 
 The same requests as `bench/run.py` (a scratch note holding `![[hot0000#^id]] [@hot0000]`;
 references on the citation, definition and hover on the embed), without the indexing, completion,
-memory and `litnotes check` measures, so a change to navigation can be measured in a minute. At
-10k notes `hot0000` has about 9,500 references in 5,500 notes; the tag `#feature` (about 580 uses
-in as many closed notes) measures references of the size the targets assume (~500).
+memory and `litnotes check` measures, so a change to navigation can be measured in a minute.
+`hot0000` is cited about 500 times at any vault size (the size the targets assume); the tag
+`#feature` (about 580 uses in as many closed notes at 10k notes) is a second case of that size.
 
     python bench/nav.py --size 10000 [--reps 50] [--encoding utf-16]
 """
