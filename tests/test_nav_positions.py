@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from lsprotocol import types
 
 from litnotes.disk import load_vault
+from litnotes.disk import texts as texts_module
 from litnotes.features.references import references
 from litnotes.lsp import build_server
 from litnotes.lsp import navigation
-from litnotes.lsp import server as server_module
 from litnotes.lsp.convert import path_to_uri
 from litnotes.lsp.session import Session
 from litnotes.syntax import ENCODINGS, LineIndex
@@ -101,8 +101,8 @@ def test_references_into_closed_notes_are_exact_in_every_encoding(vault: Path, e
     target_uri = _open(ls, session, TARGET, NOTES[TARGET])
     _open(ls, session, "open.md", OPEN_TEXT)
     reads: list[str] = []
-    real_read = server_module.read_note
-    monkeypatch.setattr(server_module, "read_note", lambda path, limit: reads.append(str(path)) or real_read(path, limit))
+    real_read = texts_module.read_note  # closed notes are read through the server's TextCache
+    monkeypatch.setattr(texts_module, "read_note", lambda path, limit: reads.append(str(path)) or real_read(path, limit))
     indexes = []
     monkeypatch.setattr(navigation, "LineIndex", lambda text: indexes.append(text) or LineIndex(text))
     parsed = session.host.parse_count
@@ -165,18 +165,18 @@ def _cited_by(root: Path, n: int) -> tuple[int, int, int, int]:
     ls, session = _server(root, "utf-16")
     uri = _open(ls, session, TARGET, "Plain text.\n")
     reads = [0]
-    real_read = server_module.read_note
+    real_read = texts_module.read_note
 
     def counting(path, limit):
         reads[0] += 1
         return real_read(path, limit)
 
     parsed = session.host.parse_count
-    server_module.read_note = counting
+    texts_module.read_note = counting
     try:
         calls, found = _calls(lambda: _references(ls, uri, 0, 2))
     finally:
-        server_module.read_note = real_read
+        texts_module.read_note = real_read
     return calls, reads[0], session.host.parse_count - parsed, len(found)
 
 

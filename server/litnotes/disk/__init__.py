@@ -8,6 +8,8 @@ from .libraries import LibraryCache
 from .cache import IndexCache, cache_root
 from .load import LoadStats, load_vault, save_index
 from .scan import ScanResult, read_note, scan_vault
+from .texts import TextCache
 
 __all__ = ["load_vault", "LoadStats", "load_settings", "settings_from_mapping", "scan_vault", "read_note",
-           "ScanResult", "CONFIG_NAME", "LibraryCache", "IndexCache", "cache_root", "save_index"]
+           "ScanResult", "CONFIG_NAME", "LibraryCache", "IndexCache", "cache_root", "save_index",
+           "TextCache"]

@@ -8,6 +8,7 @@ complete routing table.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 
@@ -29,6 +30,12 @@ def build_server():
     return server
 
 
+# Collect young objects less often than CPython's default (700 allocations): a request that builds
+# thousands of result objects otherwise runs several collections, and a full one rescans every
+# object created since the index was frozen (20-60 ms pauses measured at 10k notes).
+GC_THRESHOLDS = (20_000, 20, 20)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="litnotes serve", description="Run the litnotes language server.")
     parser.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default)")
@@ -46,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     redact_logs(handler, args.log_level)  # no note text in the log above DEBUG
     logging.basicConfig(level=args.log_level, handlers=[handler], format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("pygls").setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))  # no note text in logs
+    gc.set_threshold(*GC_THRESHOLDS)
     server = build_server()
     server.workers = args.workers
     server.use_index = not args.no_index

@@ -9,6 +9,7 @@ the editor's open texts and the files that changed during indexing, and refreshe
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import sys
@@ -164,6 +165,7 @@ def _swap(ls: LitnotesServer, session: Session, host: VaultHost) -> None:
         check(ls, session, "indexing")
     session.published.clear()
     ls.publisher.changed(set(open_uris.values()), None)
+    gc.freeze()  # the new index is long-lived: full collections must not rescan it during requests
 
 
 def open_changes(ls: LitnotesServer, session: Session, vault, open_uris: dict[str, str] | None = None) -> list:

@@ -18,7 +18,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol.language_server import lsp_method
 
 from .. import __version__
-from ..disk import read_note
+from ..disk import TextCache, read_note
 from ..disk.libraries import MAX_LIBRARY_BYTES
 from ..disk.scan import InsideCheck
 from ..vault import Change
@@ -76,6 +76,7 @@ class LitnotesServer(LanguageServer):
         self.editor = EditorSettings()
         self.workers: int | None = None
         self.use_index = True  # reuse the persistent index (`litnotes serve --no-index` turns it off)
+        self.note_texts = TextCache()  # closed notes' texts read for navigation, while unchanged on disk
         from .diagnostics import Publisher  # noqa: PLC0415 - the publisher needs the server type
 
         self.publisher = Publisher(self)
@@ -147,7 +148,7 @@ class LitnotesServer(LanguageServer):
                 if name not in ("", ".", ".."):
                     folders[folder] = allowed
             readable = allowed and inside(rel)
-            yield rel, read_note(os.path.join(root, rel), limit)[0] if readable else None
+            yield rel, self.note_texts.read(os.path.join(root, rel), limit)[0] if readable else None
 
     # --- the only writer -------------------------------------------------------------------
     def apply(self, session: Session, changes: list[Change], edited_uri: str | None = None) -> None:

@@ -1,0 +1,34 @@
+"""disk.TextCache: closed notes read for navigation are reused while unchanged on disk (issue #7:
+references of a note cited 500 times re-read 500 files per request)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from litnotes.disk import TextCache, read_note
+
+
+def test_a_note_is_read_once_while_unchanged_and_again_after_any_change(tmp_path: Path) -> None:
+    note = tmp_path / "a.md"
+    note.write_text("café 表現 🔬\r\nline", encoding="utf-8")
+    cache = TextCache()
+    first = cache.read(str(note), 1000)
+    assert first == read_note(note, 1000) and cache.read(str(note), 1000) == first and cache.reads == 1
+    note.write_text("changed, longer text", encoding="utf-8")
+    assert cache.read(str(note), 1000)[0] == "changed, longer text" and cache.reads == 2
+    st = note.stat()
+    note.write_text("same size, new text!", encoding="utf-8")  # same length as before
+    os.utime(note, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    assert cache.read(str(note), 1000)[0] == "same size, new text!"
+    note.unlink()
+    assert cache.read(str(note), 1000)[0] is None and cache.chars == 0
+
+
+def test_the_cache_stays_within_its_size_and_respects_the_note_limit(tmp_path: Path) -> None:
+    cache = TextCache(max_chars=800)
+    for i in range(20):
+        (tmp_path / f"{i}.md").write_text(str(i) * 90, encoding="utf-8")
+        cache.read(str(tmp_path / f"{i}.md"), 1000)
+    assert cache.chars <= 800
+    assert cache.read(str(tmp_path / "0.md"), 10) == read_note(tmp_path / "0.md", 10)  # too large now: not reused
