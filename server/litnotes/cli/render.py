@@ -9,33 +9,34 @@ from __future__ import annotations
 import json
 
 from ..features import Diagnostic
-from ..syntax import LineIndex
+from ..syntax.text import positions
 
 __all__ = ["render_text", "render_json"]
 
 
-def _index_for(path: str, texts: dict[str, str], cache: dict[str, LineIndex]) -> LineIndex:
-    if path not in cache:
-        cache[path] = LineIndex(texts.get(path, ""))
-    return cache[path]
+def _positions(diagnostics: list[Diagnostic], texts: dict[str, str], encoding: str) -> dict[str, dict]:
+    """Per path, the positions of the diagnostics' offsets (only those: no line index of whole notes)."""
+    wanted: dict[str, set[int]] = {}
+    for d in diagnostics:
+        wanted.setdefault(d.path, set()).update((d.start, d.end))
+    return {path: positions(texts.get(path, ""), offsets, encoding) for path, offsets in wanted.items()}
 
 
 def render_text(diagnostics: list[Diagnostic], texts: dict[str, str]) -> list[str]:
-    cache: dict[str, LineIndex] = {}
+    at = _positions(diagnostics, texts, "utf-32")
     lines = []
     for d in diagnostics:
-        line, col = _index_for(d.path, texts, cache).position(d.start)
+        line, col = at[d.path][d.start]
         lines.append(f"{d.path}:{line + 1}:{col + 1}: {d.severity} {d.code} {d.message}")
     return lines
 
 
 def render_json(diagnostics: list[Diagnostic], texts: dict[str, str]) -> str:
-    cache: dict[str, LineIndex] = {}
+    at = _positions(diagnostics, texts, "utf-16")
     out = []
     for d in diagnostics:
-        index = _index_for(d.path, texts, cache)
-        sl, sc = index.position(d.start, "utf-16")
-        el, ec = index.position(d.end, "utf-16")
+        sl, sc = at[d.path][d.start]
+        el, ec = at[d.path][d.end]
         item = {
             "path": d.path,
             "range": {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}},
