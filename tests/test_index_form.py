@@ -118,3 +118,18 @@ def test_packed_block_ids_read_as_the_tuple_they_pack() -> None:
     assert pickle.loads(pickle.dumps(packed)) == packed
     assert note.index_form().block_map() == note.block_map()
     assert parse_note("no ids").index_form().block_ids == ()
+
+
+def test_duplicate_block_ids_are_reported_the_same_in_detail_and_in_index_form() -> None:
+    """B-7: the last of two equal ids wins; only the other is reported (records of a packed note are
+    made anew on every read, so the winner is found by position, not by identity)."""
+    from litnotes.features import diagnose_note  # noqa: PLC0415
+
+    text = "first ^dup\n\nsecond ^DUP\n\nthird ^other\n"
+    found = []
+    for note in (parse_note(text), parse_note(text).index_form()):
+        host = VaultHost()
+        host.apply([SetNote("a.md", syntax=note)])
+        found.append([(d.start, d.code) for d in diagnose_note(host.vault, "a.md")])
+    assert found[0] == found[1] == [(6, "block-id.duplicate")]
+    assert parse_note(text).index_form().block_keys() == parse_note(text).block_keys() == ["dup", "dup", "other"]

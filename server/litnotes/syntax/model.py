@@ -107,6 +107,10 @@ class PackedBlockIds(Sequence):
     def __len__(self) -> int:
         return len(self._offsets) // 4
 
+    def keys(self) -> list[str]:
+        """The lower-cased ids, in order, without making `BlockId`s."""
+        return self._ids.lower().split("\0")
+
     def __getitem__(self, index):
         return tuple(self)[index]
 
@@ -341,6 +345,11 @@ class NoteSyntax(_Record):
     def aliases(self) -> tuple[str, ...]:
         return tuple(a for a, _, _ in self.frontmatter.aliases) if self.frontmatter else ()
 
+    def block_keys(self) -> list[str]:
+        """Every block id, lower-cased, in document order (duplicates kept)."""
+        ids = self.block_ids
+        return ids.keys() if isinstance(ids, PackedBlockIds) else [b.key for b in ids]
+
     def block_map(self) -> dict[str, BlockId]:
         """Obsidian's block map: lower-cased id -> the block a link resolves to (B-5, B-7).
 
@@ -349,8 +358,10 @@ class NoteSyntax(_Record):
         kept = _BLOCK_MAPS.get(id(self))
         if kept is not None and kept[0] is self:
             return kept[1]
-        sections = {b.key: b for b in self.block_ids if b.block_kind != "list-item"}
-        items = {b.key: b for b in self.block_ids if b.block_kind == "list-item"}
+        sections: dict[str, BlockId] = {}
+        items: dict[str, BlockId] = {}
+        for b in self.block_ids:  # one pass: a packed note's BlockIds are made as they are read
+            (items if b.block_kind == "list-item" else sections)[b.id.lower()] = b
         found = {**sections, **items} if items else sections
         if len(_BLOCK_MAPS) >= _BLOCK_MAPS_KEPT:
             _BLOCK_MAPS.pop(next(iter(_BLOCK_MAPS)), None)

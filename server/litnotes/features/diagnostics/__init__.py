@@ -24,12 +24,15 @@ def _syntax_problems(note: NoteSyntax, out: Emitter, path: str) -> None:
 
 
 def _duplicate_block_ids(note: NoteSyntax, out: Emitter, path: str) -> None:
+    keys = note.block_keys()
+    if len(set(keys)) == len(keys):
+        return
     winners = note.block_map()
     counts: dict[str, int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
     for b in note.block_ids:
-        counts[b.key] = counts.get(b.key, 0) + 1
-    for b in note.block_ids:
-        if counts[b.key] > 1 and winners[b.key] is not b:
+        if counts[b.key] > 1 and winners[b.key].start != b.start:  # by position: a packed note's records are made anew
             w = winners[b.key]
             out.add(b.start, b.end, "block-id.duplicate",
                     f"block id `^{b.id}` is used {counts[b.key]} times in this note; Obsidian resolves links to the last one",
