@@ -50,7 +50,7 @@ class SimpleCallout(Block):
     """A callout read by the fast path. Its children are built only when something asks for them
     (the parse itself does not: `Block.simple` lets structure and highlights skip them)."""
 
-    __slots__ = ("_kids", "_nested")
+    __slots__ = ("_kids", "_nested", "contents")
 
     def __init__(self, lines: list[Line], callout: tuple[str, str, str, Line], caret: bool, nested: int) -> None:
         self.kind = "callout"
@@ -95,6 +95,7 @@ def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
         return 0
     nested = 0
     caret = False
+    contents = []  # the body lines without their `>` or `> `
     n = len(lines)
     j = i + 1
     while j < n:
@@ -117,9 +118,11 @@ def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
             return 0
         if "^" in content:
             caret = True
+        contents.append(content)
         j += 1
     title_line = Line(head, first.offset + cut)
     block = SimpleCallout(lines[i:j], (parts[0], parts[1], parts[2], title_line), caret, nested - i if nested else 0)
+    block.contents = contents
     if zotero is not None:
         # What the title says (ZOTERO_TITLE's groups), where its link ends and where the line ends.
         block.zotero = zotero.groups() + (title_line.offset + zotero.end(4) + 1, title_line.offset + len(head))

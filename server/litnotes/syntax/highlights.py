@@ -90,10 +90,7 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
             page = page_m.group(1) if page_m else ""
         quote_parts, comment_parts, image = [], [], ""
         lines = block.lines
-        for k in range(1, len(lines)):  # the body: one level of `>` removed
-            text = lines[k].text.lstrip(" ")
-            if text.startswith(">"):
-                text = text[2:] if text[1:2] == " " else text[1:]
+        for text in block.contents if block.simple else _body_lines(block):  # the body: one level of `>` removed
             stripped = text.strip()
             if stripped.startswith(">"):
                 comment_parts.append(stripped.lstrip("> ").strip())

@@ -25,6 +25,8 @@ _CLOSING_HASHES = re.compile(r"(?:^|[ \t])#+[ \t]*$")
 _make_callout, _make_heading, _make_block_id = fast(Callout), fast(Heading), fast(BlockId)
 _BY_START = attrgetter("start")
 _ATX_OPEN = re.compile(r" {0,3}#{1,6}")
+_NO_IDS = frozenset(("code", "math", "html", "hr", "table"))  # blocks that hold no block id (no children)
+_LINE_KINDS = frozenset(("paragraph", "heading", "setext"))  # blocks whose ids are found in their lines
 _LEAVES = frozenset(("paragraph", "heading", "setext", "hr"))  # blocks without children or callout
 
 
@@ -93,9 +95,10 @@ def _heading_text(line: Line, setext: bool) -> tuple[str, int, int]:
     m = _ATX_OPEN.match(text)
     rest_at = m.end() if m else 0
     rest = text[rest_at:]
-    closing = _CLOSING_HASHES.search(rest)
-    if closing is not None:
-        rest = rest[: closing.start()]
+    if rest.rstrip(" \t").endswith("#"):  # the only case _CLOSING_HASHES can match
+        closing = _CLOSING_HASHES.search(rest)
+        if closing is not None:
+            rest = rest[: closing.start()]
     lead = len(rest) - len(rest.lstrip(" \t"))
     body = rest.strip(" \t")
     start = line.offset + rest_at + lead
@@ -105,16 +108,19 @@ def _heading_text(line: Line, setext: bool) -> tuple[str, int, int]:
 def _headings(blocks: list[Block], s: Structure, text_length: int) -> None:
     found = []
     for b in blocks:
-        if b.kind in ("heading", "setext"):
-            body, start, end = _heading_text(b.lines[0], b.kind == "setext")
-            found.append((b.level, body, b.start, b.end, start, end))
+        kind = b.kind
+        if kind == "heading" or kind == "setext":
+            first, last = b.lines[0], b.lines[-1]
+            body, start, end = _heading_text(first, kind == "setext")
+            found.append((b.level, body, first.offset, last.offset + len(last.text), start, end))
     # A section ends at the next heading of the same or a higher level: one pass with a stack of
     # the headings still open (a note of 250,000 headings must not take quadratic time).
     section_ends = [text_length] * len(found)
     open_: list[int] = []
-    for i, (level, _body, start, *_rest) in enumerate(found):
-        while open_ and found[open_[-1]][0] >= level:
-            section_ends[open_.pop()] = start
+    levels = [f[0] for f in found]
+    for i, level in enumerate(levels):
+        while open_ and levels[open_[-1]] >= level:
+            section_ends[open_.pop()] = found[i][2]
         open_.append(i)
     for (level, body, start, end, t_start, t_end), section_end in zip(found, section_ends):
         s.headings.append(_make_heading(level, body, start, end, t_start, t_end, section_end))
@@ -250,6 +256,12 @@ def _assign_ids(blocks: list[Block], s: Structure, frontmatter_range: tuple[int,
     for b in blocks:
         kind = b.kind
         lines = b.lines
+        if kind in _NO_IDS or (kind in _LINE_KINDS and "^" not in (lines[0].text if len(lines) == 1
+                                                                    else "".join([line.text for line in lines]))):
+            # No `^` in a paragraph or heading: no id, no standalone id, no problem.
+            last = lines[-1]
+            previous = (lines[0].offset, last.offset + len(last.text), kind)
+            continue
         standalone = _is_standalone(b) if kind == "paragraph" and len(lines) == 1 else None
         if standalone is not None:
             if previous is None:
