@@ -15,7 +15,6 @@ __all__ = ["citations"]
 
 _make_citation = fast(Citation)
 _CITE_KEY = re.compile(r"\{([^{}\s]+)\}|(\w(?:\w|://(?=\w)|[:.#$%&\-+?<>~/](?=\w))*)")
-_AT = re.compile("@")
 _CUT_SHORT = re.compile(r"[:.#$%&\-+?<>~/]{2,}\w[\w:.#$%&\-+?<>~/]*")
 
 
@@ -26,8 +25,12 @@ def citations(text: str, opaque: Spans, comments) -> list[Citation]:
     bracketed = None
     result = []
     starts, ends = opaque.starts, opaque.ends
-    for m in _AT.finditer(text):
-        at = m.start()
+    find = text.find
+    at = -1
+    while True:
+        at = find("@", at + 1)
+        if at < 0:
+            break
         k = bisect_right(starts, at) - 1  # opaque.contains(at), inlined
         if k >= 0 and at < ends[k]:
             continue

@@ -16,7 +16,7 @@ from operator import itemgetter
 
 from . import fastpaths
 from .citations import citations as _citations
-from .links import decode_uri, md_link, md_links, md_links_fast, urls, wikilink, wikilink_matches
+from .links import decode_uri, link_closes, md_link, md_links, md_links_fast, urls, wikilink, wikilink_matches
 from .model import Link, Tag
 from .records import fast
 from .spans import MISREADABLE as _MISREADABLE
@@ -24,6 +24,7 @@ from .spans import P_OPAQUE as _P_OPAQUE
 from .spans import P_WIKI as _P_WIKI
 from .spans import Spans as _Spans
 from .spans import escaped as _escaped
+from .spans import matches_at
 
 __all__ = ["scan_inline", "decode_uri"]
 
@@ -100,13 +101,13 @@ def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[i
     if "<" in scan:
         # A tag only needs hiding when something inside it could be misread (T-3: `background: #FFF3A3A6`).
         if fastpaths.ENABLED:
-            candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _HTML_TAG_MISREADABLE.finditer(scan))
+            candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in matches_at(_HTML_TAG_MISREADABLE, scan, "<"))
         else:
             candidates.extend((m.start(), m.end(), _P_OPAQUE, None) for m in _HTML_TAG.finditer(scan)
                               if _MISREADABLE.search(m.group()))
     if ":" in scan and (not fastpaths.ENABLED or _URL_MISREADABLE.search(scan)):
         urls(scan, candidates)
-    if "[[" in text:
+    if "[" in text:
         for m_start, m_end, inner in wikilink_matches(text):
             inner_start = m_start + 2
             nested = inner.rfind("[[")
@@ -118,8 +119,11 @@ def scan_inline(text: str, excluded: list[tuple[int, int]], tables: list[tuple[i
                 continue
             embed = start > 0 and text[start - 1] == "!" and not _escaped(text, start - 1)
             candidates.append((start - 1 if embed else start, m_end, _P_WIKI, ("wiki", embed, inner_start, inner)))
-    if "](" in scan and not (fastpaths.ENABLED and md_links_fast(scan, candidates)):
-        md_links(scan, candidates)
+    closes = link_closes(scan) if "]" in scan else None
+    # The one-pass scan reads the whole text; checking each "](" costs a few µs: the scan pays
+    # when links are dense.
+    if closes and not (fastpaths.ENABLED and len(closes) * 500 > len(scan) and md_links_fast(scan, candidates, closes)):
+        md_links(scan, candidates, closes)
     candidates.sort(key=_START_PRIORITY)
 
     accepted: list[tuple[int, int]] = []
@@ -194,7 +198,7 @@ def _tags(text: str, opaque: _Spans) -> list[Tag]:
         return []
     result = []
     starts, ends = opaque.starts, opaque.ends
-    for m in _TAG.finditer(text):
+    for m in matches_at(_TAG, text, "#"):
         at = m.start()
         # (After a space, `]]`, `**` or at the start: so never after an escaping backslash.)
         if at and not text[at - 1].isspace() and not text[max(0, at - 2) : at] in ("]]", "**"):

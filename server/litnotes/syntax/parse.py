@@ -18,6 +18,7 @@ from .highlights import read_highlights, read_item_highlights
 from .inline import scan_inline
 from .model import CiteKeyDef, NoteSyntax, ParseOptions, Problem
 from .records import fast
+from .spans import matches_at
 from .structure import analyse
 
 __all__ = ["parse_note", "DEFAULT_OPTIONS"]
@@ -103,7 +104,7 @@ def _metadata_keys(text: str, excluded: list[tuple[int, int]]) -> list[CiteKeyDe
     if "*" not in text or "**" not in text:  # one character is found much faster than two
         return []
     result = []
-    for m in _METADATA_KEY.finditer(text):
+    for m in matches_at(_METADATA_KEY, text, "*"):
         if any(s <= m.start() < e for s, e in excluded):
             continue
         label = m.group().split("**")[1]
@@ -115,5 +116,5 @@ def _metadata_lines(text: str, excluded: list[tuple[int, int]]) -> tuple[tuple[s
     """`**Label**: value` lines (Zotero Integration's metadata callout, Dataview-style `::` too)."""
     if "*" not in text or "**" not in text:
         return ()
-    return tuple((m.group(1).strip().lower(), m.group(2).strip()) for m in _METADATA_LINE.finditer(text)
+    return tuple((m.group(1).strip().lower(), m.group(2).strip()) for m in matches_at(_METADATA_LINE, text, "*")
                  if not any(s <= m.start() < e for s, e in excluded))

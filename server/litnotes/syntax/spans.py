@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-__all__ = ["MISREADABLE", "P_WIKI", "P_MD", "P_OPAQUE", "escaped", "Spans"]
+__all__ = ["MISREADABLE", "P_WIKI", "P_MD", "P_OPAQUE", "escaped", "Spans", "matches_at"]
 
 # Something inside a span (an HTML tag, a URL) that inline syntax would misread if it were not hidden.
 MISREADABLE = re.compile(r"[#@^$`]|\[\[|\]\(|%%")
@@ -35,3 +35,18 @@ class Spans:
     def contains(self, pos: int) -> bool:
         i = bisect_right(self.starts, pos) - 1
         return i >= 0 and pos < self.ends[i]
+
+
+def matches_at(pattern: re.Pattern, text: str, char: str):
+    """What `pattern.finditer(text)` yields, for a pattern that can only match where `char` stands
+    (its first character): `str.find` jumps between the candidates at memchr speed, several times
+    faster than `re`'s own search on a long note with wide (UCS-2) characters."""
+    find = text.find
+    pos = find(char)
+    while pos >= 0:
+        m = pattern.match(text, pos)
+        if m is None:
+            pos = find(char, pos + 1)
+        else:
+            yield m
+            pos = find(char, m.end() if m.end() > pos else pos + 1)
