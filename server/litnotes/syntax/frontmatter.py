@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from . import fastpaths
 from .model import CiteKeyDef, Frontmatter, Link, Problem
 from .yamlfast import fast_yaml, yaml_int
 
@@ -23,6 +24,8 @@ __all__ = ["parse_frontmatter", "normalise_property"]
 _CLOSE = re.compile(r"^---(?:\r?\n|\Z)", re.M)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SEPARATORS = re.compile(r"[\s_]+")
+_CACHE: dict[tuple[str, frozenset[str]], tuple] = {}  # front matter text -> parse_frontmatter's result
+_CACHE_SIZE = 512
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -125,10 +128,30 @@ def _span(base: int, body: str, value: _Pos) -> tuple[int, int]:
 
 
 def parse_frontmatter(text: str, citekey_properties: frozenset[str]):
-    """Return (Frontmatter | None, citekey defs, frontmatter links, problems) for a note's text."""
+    """Return (Frontmatter | None, citekey defs, frontmatter links, problems) for a note's text.
+
+    The result depends only on the front matter block (and the line end after it, which a YAML
+    error's range may reach) and is immutable, so the last few hundred are kept: a note edited
+    below its front matter, or notes made from one template, read it once."""
     located = _locate(text)
     if located is None:
         return None, (), (), ()
+    if not fastpaths.ENABLED:  # the differential test compares with what is computed afresh
+        return _parse_located(text, located, citekey_properties)
+    key = (text[: located[2] + 2], citekey_properties)
+    result = _CACHE.get(key)
+    if result is None:
+        result = _parse_located(text, located, citekey_properties)
+        if len(_CACHE) >= _CACHE_SIZE:
+            try:
+                del _CACHE[next(iter(_CACHE))]  # the oldest
+            except (KeyError, RuntimeError, StopIteration):  # another thread got there first
+                pass
+        _CACHE[key] = result
+    return result
+
+
+def _parse_located(text: str, located: tuple[int, int, int], citekey_properties: frozenset[str]):
     body_start, body_end, end = located
     body = text[body_start:body_end]
     problems: list[Problem] = []
