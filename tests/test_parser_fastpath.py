@@ -41,7 +41,8 @@ BODY = [
     "> <div>", "> <!--", "> | a | b |", "> |---|---|", "> a | b", "> ---", "> ***", "> ===", ">  four", ">    code", ">     five spaces", ">      six", ">>     nested code", ">  \tx",
     ">\tx", ">![[assets/img.png]]", ">![[a.png]] tail", ">[link](note.md) and [[wiki]]", "> [!nested] title",
     "> [@key, p. 3]", "> @key and #tag", "> %% c %%", "> é ü 日本 😀", "> text\\", "> [x](<a b.md>)", ">>“q” ^id",
-    ">[[a|b]]", "> trailing   ", "> `code`", ">‘single’",
+    ">[[a|b]]", "> trailing   ", "> `code`", ">‘single’", "> **Title**: T", ">*emph*", "> * item", "> ***", "> **", "> ** x",
+    ">**", ">* ", "> *\tx", "> **a", ">***a", "> *-*", "> **\u00a0x",
 ]
 AFTER = ["", "", " ", "\t", "`", "x `a", "$", "$$", "<!--", "-->", "lazy continuation", "  >indented marker", "\xa0", "- item", "# heading", ">x", "   ", "^standalone",
          "    code", "===", "---", "1. one", "| a | b |", "<div>", "```"]

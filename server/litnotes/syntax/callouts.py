@@ -24,7 +24,9 @@ __all__ = ["CALLOUT", "ZOTERO_TITLE", "SimpleCallout", "callout_parts", "simple_
 CALLOUT = re.compile(r"\[!([^\]]+)\]([+-]?)(?:[ \t]+|$)")
 # A line that can only be paragraph text: at most 3 spaces, then nothing that could start a block
 # or end a paragraph (`[` and `!` cannot start a block either; `|` is excluded by a separate test).
-_PLAIN = re.compile(r"[ ]{0,3}[^\s>#`~$<|*+\-_=\d]")
+# `*` or `**` right before a word (`**Title**: …`) is emphasis: a list marker needs a blank after
+# it and a thematic break has only `*`s and blanks.
+_PLAIN = re.compile(r"[ ]{0,3}(?:[^\s>#`~$<|*+\-_=\d]|\*\*?[^\s*])")
 # The title line Zotero Integration's usual template writes (after the `>`), in the narrowest form:
 # the label and link text hold nothing inline syntax or `highlights._param` could act on, the
 # page and annotation key are letters and digits, and the line ends with the ` ^id`. Groups:

@@ -22,12 +22,14 @@ def fast(cls):
     if params is None or not params.frozen or hasattr(cls, "__post_init__") or "__slots__" not in cls.__dict__:
         return cls
     fields = dataclasses.fields(cls)
-    namespace = {"_new": object.__new__, "_cls": cls, "_MISSING": _MISSING}
-    args, body = [], []
+    namespace = {"_MISSING": _MISSING}
+    args, body, bound = [], [], ["_new=_new_object", "_cls=_the_class"]  # keyword-only: local, not global, lookups
+    namespace.update(_new_object=object.__new__, _the_class=cls)
     for f in fields:
         if f.init is False:
             return cls
-        namespace[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        namespace[f"_setter_{f.name}"] = cls.__dict__[f.name].__set__
+        bound.append(f"_set_{f.name}=_setter_{f.name}")
         if f.default is not dataclasses.MISSING:
             namespace[f"_d_{f.name}"] = f.default
             args.append(f"{f.name}=_d_{f.name}")
@@ -38,7 +40,7 @@ def fast(cls):
         else:
             args.append(f.name)
         body.append(f"    _set_{f.name}(self, {f.name})\n")
-    source = f"def make({', '.join(args)}):\n    self = _new(_cls)\n{''.join(body)}    return self\n"
+    source = f"def make({', '.join(args + ['*'] + bound)}):\n    self = _new(_cls)\n{''.join(body)}    return self\n"
     exec(source, namespace)  # noqa: S102 - built from field names only, as dataclasses itself does
     make = namespace["make"]
     make.__name__ = make.__qualname__ = cls.__name__
