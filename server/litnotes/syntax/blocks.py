@@ -28,6 +28,9 @@ _LIST = re.compile(r"( {0,3})([-+*]|\d{1,9}[.)])([ \t]+|$)")
 _QUOTE = re.compile(r" {0,3}> ?")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
 _TABLE_DELIM = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+# First characters (after indentation) that may start something other than a table or paragraph;
+# digits too (ordered lists), tested separately.
+_STARTERS = frozenset(">#`~$<-*_+")
 _HTML_1 = re.compile(r" {0,3}<(script|pre|style|textarea)(?:\s|>|$)", re.I)
 _HTML_6 = re.compile(
     r" {0,3}</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|"
@@ -136,6 +139,14 @@ def parse_blocks(lines: list[Line], depth: int = 0) -> list[Block]:
             i = _indented_code(lines, i, blocks)
             continue
         c = stripped[0]
+        if c not in _STARTERS and not c.isdigit():
+            # Prose (most lines): only a table or a paragraph can start here.
+            if "|" in text and i + 1 < n and "-" in lines[i + 1].text and _TABLE_DELIM.match(lines[i + 1].text) \
+                    and ("|" in lines[i + 1].text or text.strip().startswith("|")):
+                i = _table(lines, i, blocks)
+            else:
+                i = _paragraph(lines, i, blocks)
+            continue
         if c == ">":
             if fastpaths.ENABLED and depth + 2 < MAX_DEPTH:
                 end = callouts.simple_callout(lines, i, blocks)
@@ -184,7 +195,10 @@ def _paragraph(lines: list[Line], i: int, blocks: list[Block]) -> int:
     n = len(lines)
     while i < n:
         text = lines[i].text
-        if i == start + 1 and _SETEXT.match(text):
+        stripped = text.lstrip(" \t")
+        if not stripped:
+            break  # a blank line (interrupts_paragraph says so too; it is never a setext underline)
+        if i == start + 1 and stripped[0] in "=-" and _SETEXT.match(text):
             level = 1 if text.strip()[0] == "=" else 2
             blocks.append(Block("setext", [lines[start], lines[i]], level=level))
             return i + 1

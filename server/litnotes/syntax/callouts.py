@@ -36,7 +36,7 @@ ZOTERO_TITLE = re.compile(
     r"\[([^<>\[\]\\%@#$`^*|]*)\]\((zotero://open-pdf/library/items/([A-Za-z0-9]+)\?page=([A-Za-z0-9]*)"
     r"&annotation=([A-Za-z0-9]*))\) \^([A-Za-z0-9-]+)\Z"
 )
-_TITLE_AT = len("[!quote] ")  # where the title (`<mark …`) starts in the line
+TITLE_AT = _TITLE_AT = len("[!quote] ")  # where the title (`<mark …`) starts in the line
 
 
 def callout_parts(head: str) -> tuple[str, str, str] | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from .blocks import Block, Line
+from .callouts import TITLE_AT as _TITLE_AT
 from .model import BlockId, Callout, Heading, Problem
 from .records import fast
 
@@ -64,9 +65,17 @@ def analyse(blocks: list[Block], text_length: int, frontmatter_range: tuple[int,
 
 def _collect(blocks: list[Block], s: Structure, depth: int) -> None:
     """Regions without inline syntax, tables and callouts, anywhere in the tree."""
+    callouts, callout_blocks = s.callouts, s.callout_blocks
     for b in blocks:
         kind = b.kind
         if kind in _LEAVES:
+            continue
+        zotero = b.zotero
+        if zotero is not None:  # a standard Zotero callout: its title is at a known place, nothing inside
+            _type, title, _fold, title_line = b.callout
+            t_start = title_line.offset + _TITLE_AT
+            callouts.append(_make_callout("quote", title, "", b.lines[0].offset, b.end, t_start, t_start + len(title), depth))
+            callout_blocks.append((b, depth))
             continue
         if kind in ("code", "math", "html"):
             s.excluded.append((b.start, b.end))
@@ -253,9 +262,22 @@ def _assign_ids(blocks: list[Block], s: Structure, frontmatter_range: tuple[int,
         if frontmatter_range else None
     section_ids: dict[tuple[int, int], tuple[_Found, str]] = {}
     order: list[tuple[int, int]] = []
+    title_ids = s.title_ids
     for b in blocks:
         kind = b.kind
         lines = b.lines
+        zotero = b.zotero
+        if zotero is not None and not b.caret:
+            # A standard Zotero highlight: its only id is the title's (what _ids_inside gives).
+            last = lines[-1]
+            key = (lines[0].offset, last.offset + len(last.text))
+            block_id, id_end = zotero[7], zotero[9]
+            found = _Found(block_id, id_end - len(block_id) - 1, id_end)
+            title_ids[key[0]] = (block_id, found.start, id_end)
+            order.append(key)
+            section_ids[key] = (found, kind)
+            previous = (key[0], key[1], kind)
+            continue
         if kind in _NO_IDS or (kind in _LINE_KINDS and "^" not in (lines[0].text if len(lines) == 1
                                                                     else "".join([line.text for line in lines]))):
             # No `^` in a paragraph or heading: no id, no standalone id, no problem.
@@ -278,16 +300,6 @@ def _assign_ids(blocks: list[Block], s: Structure, frontmatter_range: tuple[int,
             continue
         last = lines[-1]
         start, end = lines[0].offset, last.offset + len(last.text)
-        zotero = b.zotero
-        if zotero is not None and not b.caret:
-            # A standard Zotero highlight: its only id is the title's (what _ids_inside gives).
-            found = _Found(zotero[7], zotero[9] - len(zotero[7]) - 1, zotero[9])
-            s.title_ids[start] = (found.id, found.start, found.end)
-            key = (start, end)
-            order.append(key)
-            section_ids[key] = (found, kind)
-            previous = (start, end, kind)
-            continue
         if kind == "list":
             _list_item_ids(b, s)
         else:
