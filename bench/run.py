@@ -7,7 +7,9 @@ never opened; if the server offers no workspace symbols, the end of its indexing
 after 1,000 edits, and `litnotes check` wall time. Results go to bench/out/results.json and a
 Markdown table on stdout.
 
-    python bench/run.py --sizes 1000 10000 [--reps 50]
+    python bench/run.py --sizes 1000 10000 [--reps 50] [--no-corpus]
+
+When ../shared/corpora/obsidian-hub is present, that real vault is measured too (start-up, RSS, check).
 """
 
 from __future__ import annotations
@@ -184,6 +186,29 @@ def bench_size(size: int, reps: int) -> dict:
     return result
 
 
+def bench_corpus(vault: Path) -> dict:
+    """A real vault (obsidian-hub from ../shared/corpora): start-up cold and warm, RSS, `litnotes check`."""
+    shutil.rmtree(OUT / "cache", ignore_errors=True)
+    notes = list(vault.rglob("*.md"))
+    result: dict = {"vault": vault.name, "notes": len(notes), "mb": round(sum(p.stat().st_size for p in notes) / 1e6, 1)}
+    for phase in ("cold", "warm"):
+        proc, _caps = start(vault)
+        proc.wait_notification(lambda m: m.get("method") == "$/progress" and m["params"]["value"].get("kind") == "end",
+                               timeout=600)
+        result[f"ready_{phase}_s"] = round(time.perf_counter() - proc.spawned, 2)
+        if phase == "cold":
+            deadline = time.time() + 120
+            while not list((OUT / "cache").glob("*/index.bin")) and time.time() < deadline:
+                time.sleep(0.1)
+        else:
+            result["rss_ready_mb"] = round(proc.rss_mb(), 1)
+        proc.close()
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "litnotes", "check", str(vault)], capture_output=True, check=False)
+    result["check_s"] = round(time.perf_counter() - started, 2)
+    return result
+
+
 def table(results: list[dict]) -> str:
     rows = ["| measure | " + " | ".join(f"{r['notes']:,} notes ({r['mb']} MB)" for r in results) + " |",
             "|---|" + "---|" * len(results)]
@@ -206,13 +231,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--reps", type=int, default=50)
+    parser.add_argument("--no-corpus", action="store_true", help="skip the real vault (../shared/corpora/obsidian-hub)")
     args = parser.parse_args()
     results = [bench_size(size, args.reps) for size in args.sizes]
+    hub = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "obsidian-hub"
+    corpus = bench_corpus(hub) if hub.is_dir() and not args.no_corpus else None
     OUT.mkdir(exist_ok=True)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    (OUT / "results.json").write_text(json.dumps({"machine": machine, "results": results}, indent=1), encoding="utf-8")
+    (OUT / "results.json").write_text(json.dumps({"machine": machine, "results": results, "corpus": corpus}, indent=1),
+                                      encoding="utf-8")
     print(f"Machine: {machine}\n")
     print(table(results))
+    if corpus:
+        print(f"\nReal vault `{corpus['vault']}` ({corpus['notes']:,} notes, {corpus['mb']} MB): ready cold "
+              f"{corpus['ready_cold_s']} s, warm {corpus['ready_warm_s']} s ($/progress end); RSS "
+              f"{corpus['rss_ready_mb']} MB; `litnotes check` {corpus['check_s']} s")
+    elif not hub.is_dir():
+        print(f"\n(the real vault {hub} is absent: not measured)")
 
 
 if __name__ == "__main__":
