@@ -28,6 +28,7 @@ DEFAULT_OPTIONS = ParseOptions()
 _METADATA_KEY = re.compile(r"\*\*(?:cite[ -]?key|citation[ -]?key)\*\*[ \t]*:[ \t]*([^\s*]+)", re.I)
 _METADATA_LINE = re.compile(r"\*\*([^*\n]{1,40})\*\*::?[ \t]*([^\n]*)")
 _BBT_UNSAFE = set("\\\"#%'(),={}~")
+_BBT_BAD = re.compile(r"[\s\\\"#%'(),={}~]")  # a character of _BBT_UNSAFE or a space (str.isspace)
 _make_note = fast(NoteSyntax)
 _BY_START = attrgetter("start")
 _BY_START_CODE = attrgetter("start", "code")
@@ -72,7 +73,7 @@ def _parse(text: str, options: ParseOptions) -> NoteSyntax:
                 "this `|` inside a link splits the table cell, so Obsidian breaks the link: write `\\|`"))
     defs = list(fm_defs) + _metadata_keys(text, excluded)
     for d in defs:
-        bad = sorted({ch for ch in d.key if ch.isspace() or ch in _BBT_UNSAFE})
+        bad = _BBT_BAD.search(d.key) and sorted({ch for ch in d.key if ch.isspace() or ch in _BBT_UNSAFE})
         if bad:
             problems.append(Problem("cite-key.malformed", d.start, d.end,
                                     f"cite key {d.key!r} contains {' '.join(repr(c) for c in bad)}: "
@@ -105,7 +106,7 @@ def _metadata_keys(text: str, excluded: list[tuple[int, int]]) -> list[CiteKeyDe
         return []
     result = []
     for m in matches_at(_METADATA_KEY, text, "*"):
-        if any(s <= m.start() < e for s, e in excluded):
+        if _excluded(m.start(), excluded):
             continue
         label = m.group().split("**")[1]
         result.append(CiteKeyDef(m.group(1), "metadata", m.start(1), m.end(1), label))
@@ -117,4 +118,12 @@ def _metadata_lines(text: str, excluded: list[tuple[int, int]]) -> tuple[tuple[s
     if "*" not in text or "**" not in text:
         return ()
     return tuple((m.group(1).strip().lower(), m.group(2).strip()) for m in matches_at(_METADATA_LINE, text, "*")
-                 if not any(s <= m.start() < e for s, e in excluded))
+                 if not _excluded(m.start(), excluded))
+
+
+def _excluded(pos: int, excluded: list[tuple[int, int]]) -> bool:
+    """Is `pos` inside one of the `excluded` spans?"""
+    for start, end in excluded:
+        if start <= pos < end:
+            return True
+    return False

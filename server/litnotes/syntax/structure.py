@@ -118,9 +118,22 @@ def _headings(blocks: list[Block], s: Structure, text_length: int) -> None:
     found = []
     for b in blocks:
         kind = b.kind
-        if kind == "heading" or kind == "setext":
+        if kind == "heading":
+            # _heading_text inlined: the line is ` {0,3}#{level}` then a blank or the end (blocks._ATX).
+            line = b.lines[0]
+            text = line.text
+            rest_at = len(text) - len(text.lstrip(" ")) + b.level
+            rest = text[rest_at:]
+            if rest.rstrip(" \t").endswith("#"):  # the only case _CLOSING_HASHES can match
+                closing = _CLOSING_HASHES.search(rest)
+                if closing is not None:
+                    rest = rest[: closing.start()]
+            body = rest.strip(" \t")
+            t_start = line.offset + rest_at + len(rest) - len(rest.lstrip(" \t"))
+            found.append((b.level, body, line.offset, line.offset + len(text), t_start, t_start + len(body)))
+        elif kind == "setext":
             first, last = b.lines[0], b.lines[-1]
-            body, start, end = _heading_text(first, kind == "setext")
+            body, start, end = _heading_text(first, True)
             found.append((b.level, body, first.offset, last.offset + len(last.text), start, end))
     # A section ends at the next heading of the same or a higher level: one pass with a stack of
     # the headings still open (a note of 250,000 headings must not take quadratic time).
