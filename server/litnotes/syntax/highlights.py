@@ -53,9 +53,42 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
     by_block = {(b.block_start, b.block_end): b for b in block_ids}
     fast = fastpaths.ENABLED
     result = []
+    append = result.append
     for block, _depth in callout_blocks:
-        title = block.callout[1]
         zotero = block.zotero
+        title_id = title_ids.get(block.lines[0].offset) if zotero is not None else None
+        if title_id is not None and len(block.contents) == 1 and not block.caret:
+            # A standard Zotero highlight with one body line (the quote or an image) and its id on
+            # the title line: the general code below, for this case only.
+            color, label, link_text, url, attachment, page, annotation = zotero[:7]
+            block_id = title_id[0]
+            if not page and link_text:
+                page_m = _PAGE_TEXT.search(link_text)
+                page = page_m.group(1) if page_m else ""
+            quote, image = block.contents[0].strip(), ""
+            if quote.startswith(">"):
+                comment, quote = quote.lstrip("> ").strip(), ""
+            else:
+                comment = ""
+                if quote.startswith("!"):
+                    embed = _EMBED.search(quote)
+                    if embed:
+                        image, quote = embed.group(1).strip(), ""
+                quote = quote.strip().strip("“”\"").strip()  # (no `^` in the body: block.caret is False)
+            lines = block.lines
+            last = lines[-1]
+            start, end = lines[0].offset, last.offset + len(last.text)
+            assigned = by_block.get((start, end))
+            if annotation and block_id.lower() != annotation.lower():
+                at = title_id[1:]
+                problems.append(Problem(
+                    "highlight.annotation-mismatch", at[0], at[1],
+                    f"block id `^{block_id}` differs from the annotation key {annotation} in this highlight's Zotero link; "
+                    "a copy-paste slip? links to this highlight will not match Zotero"))
+            append(_make_highlight(start, end, assigned.id if assigned else None, color, label.strip(), page,
+                                   annotation, attachment, url, quote, comment, image))
+            continue
+        title = block.callout[1]
         standard = _STANDARD_TITLE.search(title) if zotero is None else None
         parts = None
         if zotero is not None:  # read by callouts.ZOTERO_TITLE already
