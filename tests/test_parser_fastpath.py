@@ -39,10 +39,10 @@ BODY = [
     ">\u2028", ">\x0c", ">>comment", ">> comment", "> > spaced", ">>", ">> ", ">>>deep", ">>[!inner] t", ">> [!inner]",
     ">>- list", ">>> >", "> - list", "> * star", "> 1. one", "> 2) two", "> # heading", "> ```", "> ~~~", "> $$", "> $x$",
     "> <div>", "> <!--", "> | a | b |", "> |---|---|", "> a | b", "> ---", "> ***", "> ===", ">  four", ">    code", ">     five spaces", ">      six", ">>     nested code", ">  \tx",
-    ">\tx", ">![[assets/img.png]]", ">![[a.png]] tail", ">[link](note.md) and [[wiki]]", "> [!nested] title",
+    ">\tx", ">![[assets/img.png]]", ">![[ spaced.png |x]]", ">![[a.png]] tail", ">[link](note.md) and [[wiki]]", "> [!nested] title",
     "> [@key, p. 3]", "> @key and #tag", "> %% c %%", "> é ü 日本 😀", "> text\\", "> [x](<a b.md>)", ">>“q” ^id",
     ">[[a|b]]", "> trailing   ", "> `code`", ">‘single’", "> **Title**: T", ">*emph*", "> * item", "> ***", "> **", "> ** x",
-    ">**", ">* ", "> *\tx", "> **a", ">***a", "> *-*", "> **\u00a0x",
+    ">**", ">* ", "> *\tx", "> **a", ">***a", "> *-*", "> **\u00a0x", '>"ascii quoted"', '>“mixed"', ">' single '",
 ]
 AFTER = ["", "", " ", "\t", "`", "x `a", "$", "$$", "<!--", "-->", "lazy continuation", "  >indented marker", "\xa0", "- item", "# heading", ">x", "   ", "^standalone",
          "    code", "===", "---", "1. one", "| a | b |", "<div>", "```"]
@@ -67,7 +67,7 @@ INLINE = [
 
 
 # Labels, link texts and URL parts that each hold something the standard-title shortcuts must refuse.
-TRICKY = ["", "Note", "a %%b%% c", "x @key", "[@key]", "x #tag", "`c`", "$x$", "[[w]]", "[l](n.md)", "a]b", "a[b", "<b>",
+TRICKY = ["", "Note", "View in local Zotero: page 7", "a %%b%% c", "x @key", "[@key]", "x #tag", "`c`", "$x$", "[[w]]", "[l](n.md)", "a]b", "a[b", "<b>",
           "<i x='#'>", "a\\", "**b**:", "a|b", "^x", "https://x.org/#a", "a -->", "a*b"]
 KEYS = ["1", "", "iv", "a^b", "1%2B", "a+b", "1&x=2", "1?annotation=Z", "#3", "a@b", "2`", "3$", "a%%b"]
 
@@ -151,12 +151,20 @@ def test_fast_paths_change_nothing(text: str) -> None:
     check(text)
 
 
+@pytest.mark.parametrize("body", BODY)
+def test_standard_highlights_with_every_body_line(body: str) -> None:
+    """A standard Zotero title with each body line alone, before a comment and after a quote."""
+    for lines in ([body], [body, ">>a comment"], [">“quote”", body], [body, body]):
+        for after in ("", "\n", "\nlazy", "\n^standalone"):
+            check("\n".join([standard_title(), *lines]) + "\n" + after)
+
+
 @pytest.mark.parametrize("tricky", TRICKY + KEYS)
 def test_standard_titles_with_odd_parts(tricky: str) -> None:
     """Every field of the standard Zotero title holding something inline syntax acts on, alone and
     next to code spans, math and comments that may span lines."""
     for title in (standard_title(label=tricky), standard_title(link=tricky), standard_title(page=tricky),
-                  standard_title(key=tricky), standard_title(block_id=tricky)):
+                  standard_title(key=tricky), standard_title(block_id=tricky), standard_title(page="", link=tricky)):
         for before, after in (("", ""), ("x `a\n", "\n>b`"), ("$$\n", "\n>$$"), ("<!--\n", "\n-->"), ("%%\n", "\n%%")):
             check(f"{before}{title}\n>“quote”{after}\n\nAfter [[x]] #t @k [l](m.md) <b x='#'>")
 
