@@ -39,7 +39,7 @@ BODY = [
     ">\u2028", ">\x0c", ">>comment", ">> comment", "> > spaced", ">>", ">> ", ">>>deep", ">>[!inner] t", ">> [!inner]",
     ">>- list", ">>> >", "> - list", "> * star", "> 1. one", "> 2) two", "> # heading", "> ```", "> ~~~", "> $$", "> $x$",
     "> <div>", "> <!--", "> | a | b |", "> |---|---|", "> a | b", "> ---", "> ***", "> ===", ">  four", ">    code", ">     five spaces", ">      six", ">>     nested code", ">  \tx",
-    ">\tx", ">![[assets/img.png]]", ">![[ spaced.png |x]]", ">![[a.png]] tail", ">[link](note.md) and [[wiki]]", "> [!nested] title",
+    ">\tx", ">![[assets/img.png]]", ">![[ spaced.png ]]", ">![[ a.png ]] tail", ">![[a.png]] tail", ">[link](note.md) and [[wiki]]", "> [!nested] title",
     "> [@key, p. 3]", "> @key and #tag", "> %% c %%", "> é ü 日本 😀", "> text\\", "> [x](<a b.md>)", ">>“q” ^id",
     ">[[a|b]]", "> trailing   ", "> `code`", ">‘single’", "> **Title**: T", ">*emph*", "> * item", "> ***", "> **", "> ** x",
     ">**", ">* ", "> *\tx", "> **a", ">***a", "> *-*", "> **\u00a0x", '>"ascii quoted"', '>“mixed"', ">' single '",
