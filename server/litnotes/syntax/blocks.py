@@ -98,9 +98,11 @@ def interrupts_paragraph(text: str) -> bool:
     stripped = text.lstrip(" \t")
     if not stripped:
         return True
-    if _indent(text) >= 4:
+    if len(stripped) != len(text) and _indent(text) >= 4:
         return False
     c = stripped[0]
+    if c not in _STARTERS and not c.isdigit():
+        return False  # prose
     if c == "#":
         return _ATX.match(text) is not None
     if c in "`~":
