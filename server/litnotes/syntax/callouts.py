@@ -82,13 +82,11 @@ def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
     more container levels below `MAX_DEPTH`."""
     first = lines[i]
     text = first.text
-    if text[1:3] == "[!":
+    if text.startswith(">[!"):
         cut = 1
-    elif text[1:4] == " [!":
+    elif text.startswith("> [!"):
         cut = 2
     else:
-        return 0
-    if text[0] != ">":
         return 0
     head = text[cut:]
     zotero = ZOTERO_TITLE.match(head)
@@ -107,15 +105,14 @@ def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
                 return 0  # maybe a lazy continuation line, or a quote marker after spaces
             break
         content = text[2:] if text[1:2] == " " else text[1:]
-        if nested:
-            if content[:1] != ">":
+        if content[:1] == ">" or nested:
+            if not nested:
+                nested = j
+            elif content[:1] != ">":
                 return 0  # body after a nested quote: lazy continuations are possible
             inner = content[2:] if content[1:2] == " " else content[1:]
             if inner.strip(" \t") and ("|" in inner or _PLAIN.match(inner) is None or (j == nested and inner[:2] == "[!")):
                 return 0  # a deeper quote or anything else that is not plain text, or a nested callout
-        elif content[:1] == ">":
-            nested = j
-            continue  # read the line again as the nested quote's first line
         elif content.strip(" \t") and ("|" in content or _PLAIN.match(content) is None):
             return 0
         if "^" in content:
@@ -123,7 +120,7 @@ def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
         contents.append(content)
         j += 1
     title_line = Line(head, first.offset + cut)
-    block = SimpleCallout(lines[i:j], (parts[0], parts[1], parts[2], title_line), caret, nested - i if nested else 0)
+    block = SimpleCallout(lines[i:j], parts + (title_line,), caret, nested - i if nested else 0)
     block.contents = contents
     if zotero is not None:
         # What the title says (ZOTERO_TITLE's groups), where its link ends and where the line ends.

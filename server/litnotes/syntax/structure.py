@@ -74,7 +74,9 @@ def _collect(blocks: list[Block], s: Structure, depth: int) -> None:
         if zotero is not None:  # a standard Zotero callout: its title is at a known place, nothing inside
             _type, title, _fold, title_line = b.callout
             t_start = title_line.offset + _TITLE_AT
-            callouts.append(_make_callout("quote", title, "", b.lines[0].offset, b.end, t_start, t_start + len(title), depth))
+            last = b.lines[-1]
+            callouts.append(_make_callout("quote", title, "", b.lines[0].offset, last.offset + len(last.text), t_start,
+                                          t_start + len(title), depth))
             callout_blocks.append((b, depth))
             continue
         if kind in ("code", "math", "html"):
