@@ -11,6 +11,11 @@ anything else: every line starts with `>`, the body lines start like prose (noth
 open a heading, list, fence, math, HTML, table, setext underline or deeper quote) and a blank
 line or the end of the note follows. For anything else it returns 0 and the generic parser
 reads the callout. `tests/test_parser_fastpath.py` checks that both give the same `NoteSyntax`.
+
+A title line in the standard shape (`ZOTERO_TITLE`) is read once, here: `structure.py` takes the
+callout's block id, `highlights.py` the colour, label, page and keys from `Block.zotero`, and the
+inline scan blanks the line's tag and link out (`title_mask`). The body lines without their `>`
+are kept in `SimpleCallout.contents` for `highlights.py`.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import re
 
 from .lines import Block, Line
 
-__all__ = ["CALLOUT", "ZOTERO_TITLE", "SimpleCallout", "callout_parts", "simple_callout", "title_mask"]
+__all__ = ["CALLOUT", "ZOTERO_TITLE", "TITLE_AT", "SimpleCallout", "callout_parts", "simple_callout", "title_mask"]
 
 CALLOUT = re.compile(r"\[!([^\]]+)\]([+-]?)(?:[ \t]+|$)")
 # A line that can only be paragraph text: at most 3 spaces, then nothing that could start a block
