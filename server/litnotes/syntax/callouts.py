@@ -82,8 +82,8 @@ class SimpleCallout(Block):
 
 
 def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
-    """Read the callout starting at `lines[i]` into `blocks` and return the index after it, or
-    return 0 (and add nothing) when the generic parser must read it. The caller guarantees two
+    """Read the callout starting at `lines[i]` into `blocks` and return the index after it and the
+    blank lines that follow, or return 0 (and add nothing) when the generic parser must read it. The caller guarantees two
     more container levels below `MAX_DEPTH`."""
     first = lines[i]
     text = first.text
@@ -131,6 +131,9 @@ def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
         # What the title says (ZOTERO_TITLE's groups), where its link ends and where the line ends.
         block.zotero = zotero.groups() + (title_line.offset + zotero.end(4) + 1, title_line.offset + len(head))
     blocks.append(block)
+    # The blank lines after it start nothing: skip them here rather than in the caller's loop.
+    while j < n and not lines[j].text.lstrip(" \t"):
+        j += 1
     return j
 
 
