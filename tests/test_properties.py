@@ -5,6 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+import pytest
+
 from litnotes.syntax import LineIndex, parse_note
 
 # Fragments that exercise every construct, mixed with arbitrary text.
@@ -93,3 +95,13 @@ def test_lone_surrogates_never_break_the_parser(text: str) -> None:
     for link in note.links:
         for enc in ("utf-8", "utf-16", "utf-32"):
             assert index.offset(*index.position(link.start, enc), enc) == link.start
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", "+.INF", ".nan", ".NaN", "1e400", "-2.5e-3"])
+def test_yaml_special_floats_read_the_same_by_both_loaders(value: str) -> None:
+    """YAML 1.2 `.inf`/`.nan` (Python's float() refuses them) made the note an internal error in the
+    simple front-matter reader; both readers now agree (`y` sends the second to the full loader)."""
+    simple = parse_note(f"---\nx: {value}\n---\nbody\n")
+    full = parse_note(f"---\nx: {value}\ny: {{a: 1}}\n---\nbody\n")
+    assert not any(p.code == "note.internal-error" for p in simple.problems + full.problems)
+    assert simple.frontmatter.properties[:1] == full.frontmatter.properties[:1]

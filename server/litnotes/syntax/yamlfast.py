@@ -64,7 +64,10 @@ def _scalar(raw: str, start: int, make_str):
     if _INT.match(raw):
         return yaml_int(raw), True
     if _FLOAT.match(raw):
-        return float(raw), True
+        try:
+            return float(raw), True
+        except ValueError:  # `.inf`, `.nan`: the full loader keeps the text too (frontmatter._construct_number)
+            return raw, True
     return make_str(raw, start, start + len(raw)), True
 
 
