@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Union
 
 from ..syntax import NoteSyntax, Problem, parse_note
-from .index import Summary, Tables, summary
+from .index import ShardedMap, Summary, Tables, summary
 from .names import basename, name_key
 from .settings import VaultSettings
 from .snapshot import Vault
@@ -83,10 +83,10 @@ class VaultHost:
     def __init__(self, settings: VaultSettings | None = None) -> None:
         self.parse_count = 0  # how many notes this host has parsed (tests assert on it)
         self._settings = settings or VaultSettings()
-        self._notes: dict[str, NoteSyntax] = {}
+        self._notes: ShardedMap = ShardedMap()  # path -> NoteSyntax, copied per shard on write
         self._files: frozenset[str] = frozenset()
         self._tables = Tables()
-        self._summaries: dict[str, Summary] = {}
+        self._summaries: ShardedMap = ShardedMap()  # path -> Summary
         self._problems: dict[str, tuple[Problem, ...]] = {}
         self._libraries: dict[str, SetLibrary] = {}
         self._revision = 0
@@ -104,10 +104,10 @@ class VaultHost:
 
     def apply(self, changes: Iterable[Change]) -> tuple[Vault, set[str]]:
         """Apply changes in order; return the new snapshot and the notes to re-diagnose."""
-        notes = dict(self._notes)
-        files = set(self._files)
+        notes = self._notes.copy()
+        files: frozenset[str] | set[str] = self._files  # a set once this apply adds or removes a file
         tables = self._tables.copy()
-        summaries = dict(self._summaries)
+        summaries = self._summaries.copy()
         problems = dict(self._problems)
         libraries = self._libraries  # copied on the first change only: snapshots share it while unchanged
         libraries_copied = False
@@ -124,6 +124,7 @@ class VaultHost:
                 syntax = change.syntax if change.syntax is not None else self.parse(change.text or "")
                 path = change.path
                 if path not in files:
+                    files = files if isinstance(files, set) else set(files)
                     files.add(path)
                     tables.add_file(path)
                     deps.add("n:" + name_key(basename(path)))
@@ -138,31 +139,34 @@ class VaultHost:
                         if (old_summary.aliases, old_summary.cites) != (new_summary.aliases, new_summary.cites):
                             # What the note defines changed: the notes using its old or new names.
                             deps |= _defined_keys(old_summary) | _defined_keys(new_summary)
-                    summaries[path] = new_summary
+                    summaries.set(path, new_summary)
                 old_note = notes.get(path)
                 if old_note is None or _shape(old_note) != _shape(syntax):
                     deps.add("n:" + name_key(basename(path)))
-                notes[path] = syntax
+                notes.set(path, syntax)
                 self._detailed.pop(path, None)
                 if syntax.detailed:
                     self._detailed[path] = None
                 affected.add(path)
             elif isinstance(change, SetFile):
                 if change.path not in files:
+                    files = files if isinstance(files, set) else set(files)
                     files.add(change.path)
                     tables.add_file(change.path)
                     deps.add("n:" + name_key(basename(change.path)))
             elif isinstance(change, Remove):
                 path = change.path
                 if path in files:
+                    files = files if isinstance(files, set) else set(files)
                     files.discard(path)
                     tables.remove_file(path)
                     deps.add("n:" + name_key(basename(path)))
                 if path in notes:
-                    old_summary = summaries.pop(path)
+                    old_summary = summaries[path]
+                    summaries.set(path, None)
                     tables.remove_summary(path, old_summary)
                     deps |= _defined_keys(old_summary)
-                    del notes[path]
+                    notes.set(path, None)
                     self._detailed.pop(path, None)
                 if path in libraries:
                     if not libraries_copied:
@@ -194,8 +198,8 @@ class VaultHost:
         while len(self._detailed) > KEEP_DETAILED:
             old, _ = self._detailed.popitem(last=False)
             if old in notes:
-                notes[old] = notes[old].index_form()
-        self._notes, self._files, self._tables = notes, frozenset(files), tables
+                notes.set(old, notes[old].index_form())
+        self._notes, self._files, self._tables = notes, frozenset(files) if isinstance(files, set) else files, tables
         self._summaries, self._problems, self._libraries = summaries, problems, libraries
         self._vault = self._publish()
         for name in [k[2:] for k in deps if k.startswith("n:")]:
@@ -219,7 +223,7 @@ class VaultHost:
                              for s in self._vault.cite_sources(exact)}
         return self._vault, {p for p in affected if p in notes}
 
-    def _retable(self, notes, files, libraries) -> tuple[Tables, dict[str, Summary]]:
+    def _retable(self, notes, files, libraries) -> tuple[Tables, ShardedMap]:
         tables = Tables()
         summaries: dict[str, Summary] = {}
         for path in sorted(files):
@@ -229,7 +233,7 @@ class VaultHost:
             tables.add_summary(path, summaries[path])
         for path in sorted(libraries):
             tables.add_library(path, libraries[path].keys)
-        return tables, summaries
+        return tables, ShardedMap.of(summaries.items())
 
     def _publish(self) -> Vault:
         self._revision += 1

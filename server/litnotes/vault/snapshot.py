@@ -41,8 +41,8 @@ class Vault:
     __slots__ = ("revision", "settings", "_notes", "_files", "_tables", "_summaries", "_problems", "_libraries", "_cache",
                  "_derived")
 
-    def __init__(self, revision: int, settings: VaultSettings, notes: dict[str, NoteSyntax], files: frozenset[str],
-                 tables: Tables, summaries: dict[str, Summary], problems: dict[str, tuple[Problem, ...]],
+    def __init__(self, revision: int, settings: VaultSettings, notes: Mapping[str, NoteSyntax], files: frozenset[str],
+                 tables: Tables, summaries: Mapping[str, Summary], problems: dict[str, tuple[Problem, ...]],
                  libraries: dict[str, object], derived: dict | None = None) -> None:
         self.revision = revision
         self.settings = settings
@@ -60,7 +60,7 @@ class Vault:
     # --- contents -------------------------------------------------------------------------
     @property
     def notes(self) -> Mapping[str, NoteSyntax]:
-        return MappingProxyType(self._notes)
+        return self._notes  # a read-only Mapping (the host's copy-on-write ShardedMap)
 
     @property
     def files(self) -> frozenset[str]:
@@ -172,4 +172,4 @@ class Vault:
         """Every table, for comparing an incrementally updated vault with a rebuild (paranoid mode)."""
         t = self._tables
         return (sorted(self._notes), sorted(self._files), t.by_name, t.lower_paths, t.aliases, t.cites,
-                t.dependents.to_dict(), self._summaries, self._problems, sorted(self._libraries), t.cites_lower)
+                t.dependents.to_dict(), self._summaries.to_dict(), self._problems, sorted(self._libraries), t.cites_lower)
