@@ -204,3 +204,22 @@ class LargeIncrementalMachine(RuleBasedStateMachine):
 
 LargeIncrementalMachine.TestCase.settings = settings(max_examples=80, stateful_step_count=40, deadline=None)
 TestLargeIncremental = LargeIncrementalMachine.TestCase
+
+
+def test_sharded_map_copies_on_write_and_reports_what_differs() -> None:
+    """Notes, summaries and dependents live in copy-on-write sharded maps: a snapshot never sees a
+    later write, and `differing` finds the changed keys by reading only the shards copied since."""
+    from litnotes.vault.index import ShardedMap  # noqa: PLC0415
+
+    old = ShardedMap.of((f"n{i}.md", object()) for i in range(1000))
+    new = old.copy()
+    kept, gone = old["n1.md"], old["n2.md"]
+    new.set("n1.md", object())
+    new.set("n2.md", None)
+    new.set("new.md", 7)
+    assert len(old) == 1000 and old["n1.md"] is kept and "n2.md" in old and "new.md" not in old
+    assert len(new) == 1000 and "n2.md" not in new and dict(new.items())["new.md"] == 7
+    assert sorted((k, was is None, now is None) for k, was, now in new.differing(old)) == [
+        ("n1.md", False, False), ("n2.md", False, True), ("new.md", True, False)]
+    assert sum(a is not b for a, b in zip(new._shards, old._shards)) <= 3  # the rest is shared
+    assert gone is old.get("n2.md")

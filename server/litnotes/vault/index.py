@@ -93,6 +93,16 @@ class ShardedMap(Mapping):
         for shard in self._shards:
             yield from shard
 
+    def differing(self, older: ShardedMap):
+        """(key, older value or None, value or None) for every key whose value is not the same
+        object in `older`, a map this one was copied from: only the shards copied since are read."""
+        for mine, theirs in zip(self._shards, older._shards):
+            if mine is not theirs:
+                for key in mine.keys() | theirs.keys():
+                    now, was = mine.get(key), theirs.get(key)
+                    if now is not was:
+                        yield key, was, now
+
     def set(self, key, value) -> None:
         """Store `value` under `key` (None removes it), copying the key's shard on first write."""
         i = hash(key) & 255

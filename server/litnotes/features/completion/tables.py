@@ -23,6 +23,7 @@ from typing import Callable, Mapping, NamedTuple
 
 from ...syntax import BlockId, Heading, Highlight, HighlightDigest, NoteSyntax
 from ...vault import Vault, basename, name_key, stem
+from ...vault.index import ShardedMap
 from .ranking import Entry, SortedIndex
 
 __all__ = ["Name", "TagInfo", "BlockRef", "HeadingRef", "names", "name_paths", "tags", "cite_keys", "headings",
@@ -93,17 +94,19 @@ def _changed(old: _Built, inputs: tuple, vault: Vault,
         return None
     if reads is None:
         return []
-    before = old.notes
-    if len(before) != len(vault.notes):
+    before, notes = old.notes, vault.notes
+    if len(before) != len(notes):
         return None
+    if isinstance(notes, ShardedMap) and isinstance(before, ShardedMap):
+        pairs = ((path, was, note) for path, was, note in notes.differing(before))  # only the copied shards
+    else:
+        pairs = ((path, before.get(path), note) for path, note in notes.items() if before.get(path) is not note)
     changed = []
-    for path, note in vault.notes.items():
-        was = before.get(path)
-        if was is not note:
-            if was is None:
-                return None
-            if reads(was) != reads(note):
-                changed.append(path)
+    for path, was, note in pairs:
+        if was is None or note is None:
+            return None
+        if reads(was) != reads(note):
+            changed.append(path)
     return changed
 
 
