@@ -31,7 +31,7 @@ class CiteSource:
 class Summary:
     aliases: tuple[str, ...]
     cites: tuple[tuple[str, str], ...]  # (key, kind)
-    depends: frozenset[str]  # dependency keys: "n:<file name>", "a:<alias>", "c:<lower cite key>"
+    depends: tuple[str, ...]  # sorted dependency keys: "n:<file name>", "a:<alias>", "c:<lower cite key>"
 
 
 def note_cite_defs(path: str, note: NoteSyntax) -> list[tuple[str, str]]:
@@ -54,7 +54,7 @@ def summary(path: str, note: NoteSyntax, defines_keys: bool = True) -> Summary:
     return Summary(
         tuple(name_key(a) for a in note.aliases),
         tuple(note_cite_defs(path, note)) if defines_keys else (),
-        frozenset(depends),
+        tuple(sorted(depends)),  # a tuple: a frozenset of ~8 keys takes 5x the memory
     )
 
 
@@ -139,7 +139,7 @@ class Tables:
         self.aliases: dict[str, tuple[str, ...]] = {}
         self.cites: dict[str, tuple[CiteSource, ...]] = {}
         self.cites_lower: dict[str, tuple[str, ...]] = {}  # lower-cased cite key -> the keys in `cites` spelt so
-        self.dependents = ShardedMap()  # dependency key -> set of note paths (never mutated once published)
+        self.dependents = ShardedMap()  # dependency key -> the note path using it, or a set of 2+ (never mutated once published)
         self._owned: set[str] = {"by_name", "lower_paths", "aliases", "cites", "cites_lower"}
         # (table, key) pairs whose value this copy created: updated in place, so adding n notes that share
         # one key costs O(n), not O(n²). The next copy owns nothing, so published values never change.
@@ -155,25 +155,18 @@ class Tables:
         return t
 
     def _value(self, table: str, key, make):
-        """The value of `key` in `table` that this copy may mutate (copied on first use)."""
+        """The value of `key` in `table` (by_name, aliases) that this copy may mutate (copied on first use)."""
         if (table, key) in self._owned_values:
-            return self.dependents.get(key) if table == "dependents" else getattr(self, table)[key]
-        current = self.dependents.get(key) if table == "dependents" else getattr(self, table).get(key)
-        fresh = make(current or ())
-        if table == "dependents":
-            self.dependents.set(key, fresh)
-        else:
-            self._mut(table)[key] = fresh
+            return getattr(self, table)[key]
+        fresh = make(getattr(self, table).get(key) or ())
+        self._mut(table)[key] = fresh
         self._owned_values.add((table, key))
         return fresh
 
     def _shrink(self, table: str, key, value) -> None:
         if not value:
             self._owned_values.discard((table, key))
-            if table == "dependents":
-                self.dependents.set(key, None)
-            else:
-                self._mut(table).pop(key, None)
+            self._mut(table).pop(key, None)
 
     def _mut(self, name: str) -> dict:
         if name not in self._owned:
@@ -207,7 +200,7 @@ class Tables:
         for key, kind in s.cites:
             self._set_cite(key, _sorted(self.cites.get(key, ()) + (CiteSource(key, path, kind),)))
         for dep in s.depends:
-            self._value("dependents", dep, set).add(path)
+            self._add_dependent(dep, path)
 
     def replace_summary(self, path: str, old: Summary, new: Summary) -> None:
         """Patch only what differs between a note's old and new summary (typing a link changes its
@@ -215,8 +208,9 @@ class Tables:
         if (old.aliases, old.cites) != (new.aliases, new.cites):
             self.remove_summary(path, Summary(old.aliases, old.cites, frozenset()))
             self.add_summary(path, Summary(new.aliases, new.cites, frozenset()))
-        self.remove_summary(path, Summary((), (), old.depends - new.depends))
-        self.add_summary(path, Summary((), (), new.depends - old.depends))
+        before, after = set(old.depends), set(new.depends)
+        self.remove_summary(path, Summary((), (), tuple(before - after)))
+        self.add_summary(path, Summary((), (), tuple(after - before)))
 
     def remove_summary(self, path: str, s: Summary) -> None:
         for alias in s.aliases:
@@ -228,10 +222,38 @@ class Tables:
         for key, _kind in s.cites:
             self._set_cite(key, tuple(c for c in self.cites.get(key, ()) if c.path != path))
         for dep in s.depends:
-            if self.dependents.get(dep) is not None:
-                users = self._value("dependents", dep, set)
-                users.discard(path)
-                self._shrink("dependents", dep, users)
+            self._remove_dependent(dep, path)
+
+    # Dependents: a key used by one note maps to that note's path (most keys: a set costs 216 bytes),
+    # by several to a set of them, mutated in place only by the copy that made it.
+    def _add_dependent(self, dep: str, path: str) -> None:
+        users = self.dependents.get(dep)
+        if users is None:
+            self.dependents.set(dep, path)
+        elif isinstance(users, str):
+            if users != path:
+                self.dependents.set(dep, {users, path})
+                self._owned_values.add(("dependents", dep))
+        elif path not in users:
+            if ("dependents", dep) not in self._owned_values:
+                users = set(users)
+                self.dependents.set(dep, users)
+                self._owned_values.add(("dependents", dep))
+            users.add(path)
+
+    def _remove_dependent(self, dep: str, path: str) -> None:
+        users = self.dependents.get(dep)
+        if users is None or (users != path if isinstance(users, str) else path not in users):
+            return
+        rest = () if isinstance(users, str) else users - {path}
+        if len(rest) <= 1:
+            self.dependents.set(dep, next(iter(rest)) if rest else None)
+            self._owned_values.discard(("dependents", dep))
+        elif ("dependents", dep) in self._owned_values:
+            users.discard(path)
+        else:
+            self.dependents.set(dep, rest)
+            self._owned_values.add(("dependents", dep))
 
     def add_library(self, path: str, keys) -> None:
         for key in keys:

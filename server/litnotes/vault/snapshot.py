@@ -162,7 +162,11 @@ class Vault:
         """Notes whose links or citations name any of these dependency keys."""
         result: set[str] = set()
         for key in dependency_keys:
-            result |= self._tables.dependents.get(key, frozenset())
+            users = self._tables.dependents.get(key)
+            if isinstance(users, str):
+                result.add(users)
+            elif users:
+                result |= users
         return result
 
     def summary(self, path: str) -> Summary | None:
