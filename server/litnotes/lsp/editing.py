@@ -31,8 +31,11 @@ def workspace_edit(ls: LitnotesServer, session: Session, change: SourceChange) -
     places = Places(ls, session)
     caps = nav_caps(ls)
     by_path: dict[str, list[types.TextEdit]] = {}
-    for e in change.edits:
-        by_path.setdefault(e.path, []).append(types.TextEdit(range=places.range(e.path, e.start, e.end), new_text=e.new_text))
+    # Positions in one batch: each closed note read once, only the edited offsets positioned (a cite
+    # key used in thousands of notes would otherwise index every line of each).
+    located = places.locations((e.path, e.start, e.end) for e in change.edits)
+    for e, where in zip(change.edits, located):
+        by_path.setdefault(e.path, []).append(types.TextEdit(range=where.range, new_text=e.new_text))
     if not caps.document_changes:
         return types.WorkspaceEdit(changes={places.uri(p): edits for p, edits in by_path.items()})
     ops: list = [types.TextDocumentEdit(
