@@ -13,27 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rpc import LspProcess  # noqa: E402
-from run import OUT, ms, open_doc, vault_for, wait_ready  # noqa: E402
-
-
-def start(vault: Path, encoding: str, cache: Path) -> tuple[LspProcess, dict]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "LITNOTES_CACHE_DIR": str(cache)}
-    proc = LspProcess([sys.executable, "-m", "litnotes", "serve", "--stdio"], env=env)
-    _, init = proc.request("initialize", {
-        "processId": os.getpid(), "rootUri": vault.as_uri(),
-        "workspaceFolders": [{"uri": vault.as_uri(), "name": vault.name}],
-        "capabilities": {"general": {"positionEncodings": [encoding]}, "window": {"workDoneProgress": True},
-                         "workspace": {"configuration": False}},
-        "initializationOptions": {"debounce-ms": 0},
-    })
-    proc.notify("initialized", {})
-    return proc, init["capabilities"]
+from run import OUT, ms, open_doc, start, vault_for, wait_ready  # noqa: E402
 
 
 def main() -> None:

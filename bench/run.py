@@ -54,13 +54,14 @@ def vault_for(size: int) -> Path:
     return path
 
 
-def start(vault: Path) -> tuple[LspProcess, dict]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "LITNOTES_CACHE_DIR": str(OUT / "cache")}
+def start(vault: Path, encoding: str = "utf-16", cache: Path | None = None) -> tuple[LspProcess, dict]:
+    """Spawn `litnotes serve`, initialized for `vault` with the persistent index in `cache`."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "LITNOTES_CACHE_DIR": str(cache or OUT / "cache")}
     proc = LspProcess([sys.executable, "-m", "litnotes", "serve", "--stdio"], env=env)
     _, init = proc.request("initialize", {
         "processId": os.getpid(), "rootUri": vault.as_uri(),
         "workspaceFolders": [{"uri": vault.as_uri(), "name": vault.name}],
-        "capabilities": {"general": {"positionEncodings": ["utf-16"]}, "window": {"workDoneProgress": True},
+        "capabilities": {"general": {"positionEncodings": [encoding]}, "window": {"workDoneProgress": True},
                          "textDocument": {"publishDiagnostics": {"relatedInformation": True}},
                          "workspace": {"configuration": False}},
         "initializationOptions": {"debounce-ms": 0},

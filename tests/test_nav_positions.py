@@ -7,7 +7,6 @@ handler on a `LitnotesServer` without a client."""
 from __future__ import annotations
 
 import dataclasses
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from litnotes.lsp.session import Session
 from litnotes.syntax import ENCODINGS, LineIndex
 from litnotes.syntax.text import positions
 from litnotes.vault import SetNote
+from call_counts import count_calls
 
 # --- positions == LineIndex.position ----------------------------------------------------------------
 PIECES = ["a", "é", "日本", "😀", "\n", "\r", "\r\n", "\n\r", "\u2028", "\x0c", "\x85", " ", "[[T]]", "\ud800"]
@@ -136,21 +136,6 @@ def test_references_and_the_old_conversion_agree(vault: Path) -> None:
 
 
 # --- scaling (operation counts) -------------------------------------------------------------------
-def _calls(action) -> tuple[int, object]:
-    count = [0]
-
-    def profiler(frame, event, arg):
-        if event in ("call", "c_call"):
-            count[0] += 1
-
-    sys.setprofile(profiler)
-    try:
-        result = action()
-    finally:
-        sys.setprofile(None)
-    return count[0], result
-
-
 def _cited_by(root: Path, n: int) -> tuple[int, int, int, int]:
     """(interpreter calls, note reads, notes parsed, locations) of the references of a note cited from
     `n` closed notes."""
@@ -174,7 +159,7 @@ def _cited_by(root: Path, n: int) -> tuple[int, int, int, int]:
     parsed = session.host.parse_count
     texts_module.read_note = counting
     try:
-        calls, found = _calls(lambda: _references(ls, uri, 0, 2))
+        calls, found = count_calls(lambda: _references(ls, uri, 0, 2))
     finally:
         texts_module.read_note = real_read
     return calls, reads[0], session.host.parse_count - parsed, len(found)

@@ -9,7 +9,6 @@ per-keystroke step that walks the vault makes an edit in a 4x vault cost 4x the 
 from __future__ import annotations
 
 import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ import pytest
 from litnotes.disk.load import load_vault
 from litnotes.features import diagnose_note
 from litnotes.vault import SetNote, VaultHost
+from call_counts import count_calls
 
 REPO = Path(__file__).resolve().parent.parent
 SMALL, LARGE = 60, 240
@@ -27,21 +27,6 @@ def _generate():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.generate
-
-
-def _calls(action) -> tuple[int, object]:
-    count = [0]
-
-    def profiler(frame, event, arg):
-        if event in ("call", "c_call"):
-            count[0] += 1
-
-    sys.setprofile(profiler)
-    try:
-        result = action()
-    finally:
-        sys.setprofile(None)
-    return count[0], result
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +40,14 @@ def _size(root: Path) -> int:
 
 
 def test_indexing_grows_linearly_with_the_vault(vaults) -> None:
-    small, (small_host, _) = _calls(lambda: load_vault(vaults[SMALL], workers=1))
-    large, (large_host, stats) = _calls(lambda: load_vault(vaults[LARGE], workers=1))
+    small, (small_host, _) = count_calls(lambda: load_vault(vaults[SMALL], workers=1))
+    large, (large_host, stats) = count_calls(lambda: load_vault(vaults[LARGE], workers=1))
     assert stats.notes == LARGE and large_host.parse_count == 0  # parsed by the loader, not again by the host
     bytes_ratio = _size(vaults[LARGE]) / _size(vaults[SMALL])
     assert large / small <= 1.3 * bytes_ratio, (small, large, bytes_ratio)
     # The lookup tables alone (no parsing), where a quadratic step would stand out most.
-    small, _ = _calls(lambda: VaultHost.rebuild(small_host.vault))
-    large, _ = _calls(lambda: VaultHost.rebuild(large_host.vault))
+    small, _ = count_calls(lambda: VaultHost.rebuild(small_host.vault))
+    large, _ = count_calls(lambda: VaultHost.rebuild(large_host.vault))
     assert large / small <= 1.1 * LARGE / SMALL, (small, large)  # 4x the notes: 4.05x the calls (a quadratic cite-key scan made it 4.5x)
 
 
@@ -79,7 +64,7 @@ def _edit_calls(root: Path) -> int:
         return [diagnose_note(vault, p) for p in sorted(affected)]
 
     before = host.parse_count
-    calls, _ = _calls(edit)
+    calls, _ = count_calls(edit)
     assert host.parse_count == before + 1  # one edit re-parses exactly one note
     return calls
 

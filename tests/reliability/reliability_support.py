@@ -63,6 +63,7 @@ YAML_CASES: dict[str, tuple[str, set[str]]] = {
     "deep-block": ("".join(" " * i + "a:\n" for i in range(3_000)), {"frontmatter.invalid-yaml"}),
     "huge-int": ("a: " + "9" * 5_000 + "\n", set()),
     "huge-hex": ("a: 0x" + "f" * 50_000 + "\n", set()),
+    "special-floats": ("a: .inf\nb: -.inf\nc: .NaN\n", set()),
     "directive": ("%YAML 1.1\n---\na: b\n", {"frontmatter.invalid-yaml"}),
     "non-string-aliases": ("aliases: [1, 2.5, true, {a: b}, [c]]\n", {"frontmatter.invalid-value"}),
     "bad-escape": ('a: "\\ud800"\n', {"frontmatter.invalid-yaml"}),

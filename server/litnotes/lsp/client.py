@@ -23,6 +23,15 @@ class ClientInfo:
     snippets: bool = False
     markdown_hover: bool = True
     markdown_completion: bool = True
+    # Navigation and editing.
+    link_support: bool = False
+    hierarchical_symbols: bool = False
+    tooltip: bool = False
+    document_changes: bool = False
+    create_files: bool = False
+    rename_files: bool = False
+    is_preferred: bool = False
+    apply_edit: bool = False
 
     @classmethod
     def from_capabilities(cls, caps: types.ClientCapabilities, encoding: str) -> ClientInfo:
@@ -35,6 +44,9 @@ class ClientInfo:
         resolve = bool(item and item.resolve_support and "documentation" in (item.resolve_support.properties or []))
         refresh = bool(ws and ws.diagnostics and ws.diagnostics.refresh_support)
         hover = td.hover if td else None
+        we = ws.workspace_edit if ws else None
+        ops = set(we.resource_operations or ()) if we else set()
+        changes = bool(we and we.document_changes)
         return cls(
             encoding=encoding,
             pull_diagnostics=bool(td and td.diagnostic) and refresh,
@@ -48,4 +60,12 @@ class ClientInfo:
             snippets=bool(item and item.snippet_support),
             markdown_hover=not hover or not hover.content_format or types.MarkupKind.Markdown in hover.content_format,
             markdown_completion=bool(item and item.documentation_format and types.MarkupKind.Markdown in item.documentation_format),
+            link_support=bool(td and td.definition and td.definition.link_support),
+            hierarchical_symbols=bool(td and td.document_symbol and td.document_symbol.hierarchical_document_symbol_support),
+            tooltip=bool(td and td.document_link and td.document_link.tooltip_support),
+            document_changes=changes,
+            create_files=changes and types.ResourceOperationKind.Create in ops,
+            rename_files=changes and types.ResourceOperationKind.Rename in ops,
+            is_preferred=bool(td and td.code_action and td.code_action.is_preferred_support),
+            apply_edit=bool(ws and ws.apply_edit),
         )

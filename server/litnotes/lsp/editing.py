@@ -15,7 +15,7 @@ from lsprotocol import types
 
 from ..features.edits import SourceChange, TextEdit
 from .convert import path_to_uri, to_range, uri_to_path
-from .navigation import Places, located, nav_caps
+from .navigation import Places, located
 
 if TYPE_CHECKING:
     from .server import LitnotesServer
@@ -29,7 +29,7 @@ APPLY_EDIT_COMMAND = "litnotes.applyEdit"
 def workspace_edit(ls: LitnotesServer, session: Session, change: SourceChange) -> types.WorkspaceEdit:
     """The change as the client can take it (resource operations are dropped when it cannot)."""
     places = Places(ls, session)
-    caps = nav_caps(ls)
+    caps = ls.client
     by_path: dict[str, list[types.TextEdit]] = {}
     # Positions in one batch: each closed note read once, only the edited offsets positioned (a cite
     # key used in thousands of notes would otherwise index every line of each).
@@ -56,12 +56,8 @@ def _tell(ls: LitnotesServer, message: str, kind: types.MessageType = types.Mess
     ls.window_show_message(types.ShowMessageParams(type=kind, message=f"litnotes: {message}"))
 
 
-def _text_of(ls: LitnotesServer, session: Session):
-    return lambda other: ls.text_of(session, other)
-
-
 def _can_rename_files(ls: LitnotesServer) -> bool:
-    caps = nav_caps(ls)
+    caps = ls.client
     return caps.document_changes and caps.rename_files
 
 
@@ -97,7 +93,7 @@ def register(server: LitnotesServer) -> None:
         session, rel, doc, offset = where
         from ..features.rename import rename  # noqa: PLC0415
 
-        change = rename(session.host.vault, rel, doc.text, offset, params.new_name, _text_of(ls, session),
+        change = rename(session.host.vault, rel, doc.text, offset, params.new_name, ls.reader(session),
                         _can_rename_files(ls))
         if isinstance(change, str):
             _tell(ls, f"cannot rename: {change}")
@@ -124,7 +120,7 @@ def register(server: LitnotesServer) -> None:
         edits: list = []
         changes: dict = {}
         for session, pairs in grouped.values():
-            change = rename_files(session.host.vault, pairs, _text_of(ls, session))
+            change = rename_files(session.host.vault, pairs, ls.reader(session))
             for warning in change.warnings:
                 _tell(ls, warning)
             edit = workspace_edit(ls, session, change)
@@ -149,9 +145,9 @@ def register(server: LitnotesServer) -> None:
         end = doc.index.offset(params.range.end.line, params.range.end.character, ls.client.encoding)
         from ..features.fixes import quick_fixes  # noqa: PLC0415
 
-        caps = nav_caps(ls)
+        caps = ls.client
         actions = []
-        for fix in quick_fixes(session.host.vault, rel, doc.text, start, end, _text_of(ls, session)):
+        for fix in quick_fixes(session.host.vault, rel, doc.text, start, end, ls.reader(session)):
             if fix.change.creates and not caps.create_files:
                 continue  # the client cannot create files through a workspace edit
             rng = to_range(doc.index, fix.start, fix.end, ls.client.encoding)

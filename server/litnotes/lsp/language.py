@@ -48,7 +48,7 @@ def register(server: LitnotesServer) -> None:
         from ..features.completion import complete, resolve_completion  # noqa: PLC0415 - loaded on first use
         from .editing import completion_command  # noqa: PLC0415
 
-        result = complete(session.host.vault, rel, doc.text, offset, text_of=lambda other: ls.text_of(session, other))
+        result = complete(session.host.vault, rel, doc.text, offset, text_of=ls.reader(session))
         if result is None:
             return None
         items = []
@@ -99,7 +99,7 @@ def register(server: LitnotesServer) -> None:
         session, rel, doc, offset = where
         from ..features.hover import hover  # noqa: PLC0415 - loaded on first use
 
-        result = hover(session.host.vault, rel, doc.text, offset, lambda other: ls.text_of(session, other))
+        result = hover(session.host.vault, rel, doc.text, offset, ls.reader(session))
         if result is None:
             return None
         kind = types.MarkupKind.Markdown if ls.client.markdown_hover else types.MarkupKind.PlainText

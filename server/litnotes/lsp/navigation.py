@@ -10,7 +10,6 @@ in one batch (`Places.locations`: each closed note read once, only the asked pos
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +23,7 @@ if TYPE_CHECKING:
     from .server import LitnotesServer
     from .session import Session
 
-__all__ = ["register", "NavCaps", "nav_caps", "Places", "located", "SYMBOL_KINDS"]
+__all__ = ["register", "Places", "located", "SYMBOL_KINDS"]
 
 # Kinds from the initial protocol (File … Array), which every client accepts without a value set.
 SYMBOL_KINDS = {
@@ -35,47 +34,6 @@ SYMBOL_KINDS = {
     "highlight": types.SymbolKind.Property,
     "block": types.SymbolKind.Field,
 }
-
-
-@dataclass(frozen=True)
-class NavCaps:
-    """The client capabilities navigation and editing depend on, read once."""
-
-    link_support: bool = False
-    hierarchical_symbols: bool = False
-    tooltip: bool = False
-    document_changes: bool = False
-    create_files: bool = False
-    rename_files: bool = False
-    is_preferred: bool = False
-    apply_edit: bool = False
-
-    @classmethod
-    def read(cls, caps: types.ClientCapabilities | None) -> NavCaps:
-        td = caps.text_document if caps else None
-        ws = caps.workspace if caps else None
-        we = ws.workspace_edit if ws else None
-        ops = set(we.resource_operations or ()) if we else set()
-        changes = bool(we and we.document_changes)
-        return cls(
-            link_support=bool(td and td.definition and td.definition.link_support),
-            hierarchical_symbols=bool(td and td.document_symbol and td.document_symbol.hierarchical_document_symbol_support),
-            tooltip=bool(td and td.document_link and td.document_link.tooltip_support),
-            document_changes=changes,
-            create_files=changes and types.ResourceOperationKind.Create in ops,
-            rename_files=changes and types.ResourceOperationKind.Rename in ops,
-            is_preferred=bool(td and td.code_action and td.code_action.is_preferred_support),
-            apply_edit=bool(ws and ws.apply_edit),
-        )
-
-
-def nav_caps(ls: LitnotesServer) -> NavCaps:
-    caps = ls.client_capabilities
-    cached = getattr(ls, "_nav_caps", None)
-    if cached is None or cached[0] is not caps:
-        cached = (caps, NavCaps.read(caps))
-        ls._nav_caps = cached
-    return cached[1]
 
 
 class Places:
@@ -159,10 +117,6 @@ def located(ls: LitnotesServer, uri: str, position: types.Position | None = None
     return session, rel, doc, offset
 
 
-def _text_of(ls: LitnotesServer, session: Session):
-    return lambda other: ls.text_of(session, other)
-
-
 def _document_symbol(places: Places, rel: str, s) -> types.DocumentSymbol:
     return types.DocumentSymbol(
         name=s.name, kind=SYMBOL_KINDS.get(s.kind, types.SymbolKind.String), detail=s.detail or None,
@@ -185,7 +139,7 @@ def register(server: LitnotesServer) -> None:
             return None
         start, end, targets = found
         places = Places(ls, session)
-        if nav_caps(ls).link_support:
+        if ls.client.link_support:
             origin = to_range(doc.index, start, end, ls.client.encoding)
             return [types.LocationLink(target_uri=places.uri(t.path), target_range=places.range(t.path, t.start, t.end),
                                        target_selection_range=places.range(t.path, t.selection_start, t.selection_end),
@@ -216,7 +170,7 @@ def register(server: LitnotesServer) -> None:
 
         symbols = document_symbols(live_note(session.host.vault, rel, doc.text), doc.text)
         places = Places(ls, session)
-        if nav_caps(ls).hierarchical_symbols:
+        if ls.client.hierarchical_symbols:
             return [_document_symbol(places, rel, s) for s in symbols]
         return [types.SymbolInformation(name=s.name, kind=SYMBOL_KINDS.get(s.kind, types.SymbolKind.String),
                                         location=places.location(rel, s.start, s.end), container_name=s.container or None)
@@ -248,7 +202,7 @@ def register(server: LitnotesServer) -> None:
         from ..features.doclinks import document_links  # noqa: PLC0415
 
         places = Places(ls, session)
-        tooltip = nav_caps(ls).tooltip
+        tooltip = ls.client.tooltip
         return [types.DocumentLink(range=to_range(doc.index, d.start, d.end, ls.client.encoding),
                                    target=d.url or places.uri(d.path), tooltip=(d.tooltip or None) if tooltip else None)
                 for d in document_links(session.host.vault, rel, doc.text)]

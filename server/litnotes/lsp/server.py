@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
@@ -122,6 +122,10 @@ class LitnotesServer(LanguageServer):
     def text_of(self, session: Session, rel: str) -> str | None:
         """A note's current text: the editor's when open, else the disk's (inside the vault only)."""
         return next(self.texts_of(session, (rel,)))[1]
+
+    def reader(self, session: Session) -> Callable[[str], str | None]:
+        """`text_of` for one session: what features that read other notes are given."""
+        return lambda rel: self.text_of(session, rel)
 
     def texts_of(self, session: Session, rels) -> Iterator[tuple[str, str | None]]:
         """(rel, `text_of`) of many notes, one at a time (references into thousands of closed notes):
