@@ -221,6 +221,12 @@ class HighlightDigest:
     def fields(self) -> tuple[str, ...]:
         return (self.block_id, self.color, self.label, self.page, self.image, self.quote)
 
+    @staticmethod
+    def fields_of(h: Highlight) -> list[str]:
+        """`HighlightDigest.of(h).fields()` as a list, without making the digest."""
+        words = h.quote.split(None, DIGEST_WORDS)[:DIGEST_WORDS]
+        return [h.block_id or "", h.color, h.label, h.page, h.image, " ".join(words)]
+
 
 DIGEST_WORDS = 9
 _FIELD_SEP, _RECORD_SEP = "\x1f", "\x1e"
@@ -288,19 +294,20 @@ class NoteSyntax(_Record):
         page, image, first words). Features that show a whole highlight re-parse that one note."""
         if not self.detailed:
             return self
-        packed = _RECORD_SEP.join(_FIELD_SEP.join(_clean(v) for v in d.fields()) for d in self.digests())
+        records = self.digest_records()  # computed once: the packed digests and the search names share them
+        packed = _RECORD_SEP.join(_FIELD_SEP.join(_clean(v) for v in fields) for fields in records)
         packed_bytes = packed.encode("utf-8", "surrogatepass")
         return NoteSyntax(self.length, self.frontmatter, self.headings, PackedBlockIds.pack(self.block_ids),
                           self.links, self.citations,
                           self.tags, (), (), self.citekey_defs, self.glued_ids, self.problems, self.metadata,
-                          _NO_EXTRA, False, len(self.highlights), packed_bytes, self.search_names())
+                          _NO_EXTRA, False, len(self.highlights), packed_bytes, self._search_names(records))
 
-    def named_highlights(self) -> list[list[str]]:
+    def named_highlights(self, records: list[list[str]] | None = None) -> list[list[str]]:
         """The digest fields of the highlights that name a block of the note's block map, in
         document order, one per block (what workspace search lists as highlights)."""
         block_map = self.block_map()
         named, seen = [], set()
-        for fields in self.digest_records():
+        for fields in self.digest_records() if records is None else records:
             key = fields[0].lower()
             if key and key in block_map and key not in seen:
                 seen.add(key)
@@ -314,11 +321,14 @@ class NoteSyntax(_Record):
         Workspace search scans these; the index form keeps them, so a restart does not redo them."""
         if not self.detailed:
             return self.search_packed
+        return self._search_names(None)
+
+    def _search_names(self, records: list[list[str]] | None) -> bytes:
         names = [alias for alias, _, _ in self.frontmatter.aliases] if self.frontmatter else []
         names += [h.text for h in self.headings]
         if self.block_ids:
             names += ["^" + key for key, _ in sorted(self.block_map().items(), key=lambda item: item[1].start)]
-            names += [f"{f[2]} {f[1]} · p. {f[3]}: {f[5]} {f[4]}" for f in self.named_highlights()]
+            names += [f"{f[2]} {f[1]} · p. {f[3]}: {f[5]} {f[4]}" for f in self.named_highlights(records)]
         text = "\n".join(n.replace("\n", " ") if "\n" in n else n for n in names).lower()
         return text.encode("utf-8", "surrogatepass")
 
@@ -331,7 +341,7 @@ class NoteSyntax(_Record):
     def digest_records(self) -> list[list[str]]:
         """The index form's packed digests as field lists (`HighlightDigest.fields()` order)."""
         if self.detailed:
-            return [list(d.fields()) for d in self.digests()]
+            return [HighlightDigest.fields_of(h) for h in self.highlights]
         if not self.highlight_digest:
             return []
         packed = self.highlight_digest.decode("utf-8", "surrogatepass")
