@@ -133,3 +133,19 @@ def test_duplicate_block_ids_are_reported_the_same_in_detail_and_in_index_form()
         found.append([(d.start, d.code) for d in diagnose_note(host.vault, "a.md")])
     assert found[0] == found[1] == [(6, "block-id.duplicate")]
     assert parse_note(text).index_form().block_keys() == parse_note(text).block_keys() == ["dup", "dup", "other"]
+
+
+def test_separators_and_line_breaks_inside_fields_do_not_shift_records() -> None:
+    # A label holding the digest's own field/record separators (pasted control characters) and an
+    # alias holding a line break: each record keeps six fields and each name one search line.
+    text = ('---\naliases: ["two\\nlines"]\n---\n'
+            '>[!quote] <mark style="background: #ffd400;">A\x1fB\x1eC</mark> | '
+            '[page 3](zotero://open-pdf/library/items/AAAA?page=3&annotation=KEY1) ^KEY1\n'
+            '>“a quote”\n\n'
+            '>[!quote] <mark style="background: #ffd400;">Plain</mark> | '
+            '[page 4](zotero://open-pdf/library/items/AAAA?page=4&annotation=KEY2) ^KEY2\n>“another”\n')
+    note = parse_note(text)
+    slim = note.index_form()
+    assert [r[:3] for r in slim.digest_records()] == [["KEY1", "#ffd400", "A B C"], ["KEY2", "#ffd400", "Plain"]]
+    assert slim.search_names() == note.search_names()
+    assert slim.search_names().decode().splitlines()[0] == "two lines"

@@ -295,7 +295,10 @@ class NoteSyntax(_Record):
         if not self.detailed:
             return self
         records = self.digest_records()  # computed once: the packed digests and the search names share them
-        packed = _RECORD_SEP.join(_FIELD_SEP.join(_clean(v) for v in fields) for fields in records)
+        packed = _RECORD_SEP.join([_FIELD_SEP.join(fields) for fields in records])
+        if records and (packed.count(_FIELD_SEP) != 5 * len(records) or packed.count(_RECORD_SEP) != len(records) - 1):
+            # A field holds a separator (rare: the text had one): blank those out.
+            packed = _RECORD_SEP.join(_FIELD_SEP.join(_clean(v) for v in fields) for fields in records)
         packed_bytes = packed.encode("utf-8", "surrogatepass")
         return NoteSyntax(self.length, self.frontmatter, self.headings, PackedBlockIds.pack(self.block_ids),
                           self.links, self.citations,
@@ -329,7 +332,10 @@ class NoteSyntax(_Record):
         if self.block_ids:
             names += ["^" + key for key, _ in sorted(self.block_map().items(), key=lambda item: item[1].start)]
             names += [f"{f[2]} {f[1]} · p. {f[3]}: {f[5]} {f[4]}" for f in self.named_highlights(records)]
-        text = "\n".join(n.replace("\n", " ") if "\n" in n else n for n in names).lower()
+        text = "\n".join(names)
+        if text.count("\n") != len(names) - 1 and names:  # a name holds a line break: one line per name
+            text = "\n".join(n.replace("\n", " ") for n in names)
+        text = text.lower()
         return text.encode("utf-8", "surrogatepass")
 
     def digests(self) -> tuple[HighlightDigest, ...]:
