@@ -121,3 +121,19 @@ def test_a_cache_cut_between_two_chunks_is_discarded(vault: Path, monkeypatch) -
     found, stats = cached(vault)
     assert stats.parsed == stats.notes and found == fresh(vault)
     assert not path.exists()
+
+
+def test_summaries_made_by_workers_and_kept_in_the_index_equal_a_rebuild(vault: Path) -> None:
+    # Workers (and the persistent index) hand over each note's table contribution; the host uses it
+    # only for notes that are not excluded (an excluded note defines no cite keys).
+    from litnotes.vault import VaultHost
+
+    (vault / ".litnotes.toml").write_text('exclude = ["literature notes/smith2020.md"]\n', encoding="utf-8")
+    for use_index in (False, True, True):  # parsed, then written to the index, then read from it
+        host, stats = load_vault(vault, workers=1, use_index=use_index)
+        save_index(stats)
+        rebuilt = VaultHost.rebuild(host.vault).vault
+        assert host.vault.structure() == rebuilt.structure()
+    assert stats.parsed == 0
+    assert host.vault.summary("literature notes/smith2020.md").cites == ()
+    assert host.vault.summary("literature notes/vaswani2017.md").cites != ()

@@ -30,9 +30,10 @@ from .. import __version__
 __all__ = ["IndexCache", "cache_root"]
 
 log = logging.getLogger(__name__)
-FORMAT = 2  # 2: the body is a sequence of pickled chunks ending with None
+FORMAT = 3  # 2: the body is a sequence of pickled chunks ending with None; 3: entries hold the note's summary
 CHUNK = 250  # notes per pickled chunk: writing one holds the interpreter for ~10 ms, not for the whole index
 MAGIC = "litnotes-index"
+SUMMARY_SOURCES = ("index.py", "names.py", "resolver.py")  # the vault modules `summary()` runs
 
 
 def cache_root() -> Path:
@@ -47,9 +48,12 @@ def cache_root() -> Path:
 
 @lru_cache(maxsize=1)
 def parser_fingerprint() -> str:
-    """Changes whenever the parser's code changes, so records from another parser are never reused."""
+    """Changes whenever the code making the cached records changes (the parser, and the summaries of
+    `vault/index.py` with the name rules they use), so records from other code are never reused."""
     digest = hashlib.sha1(__version__.encode())
-    for path in sorted((Path(__file__).resolve().parent.parent / "syntax").glob("*.py")):
+    package = Path(__file__).resolve().parent.parent
+    sources = sorted((package / "syntax").glob("*.py")) + [package / "vault" / name for name in SUMMARY_SOURCES]
+    for path in sources:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -88,15 +92,15 @@ class IndexCache:
         return True
 
     def lookup(self, rel: str, stamp: tuple[int, int]):
-        """(syntax, problems) recorded for `rel` when its (mtime_ns, size) is unchanged, else None."""
+        """(syntax, problems, summary) recorded for `rel` when its (mtime_ns, size) is unchanged, else None."""
         entry = self.entries.get(rel)
         if entry is None or entry[0] != stamp:
             return None
         self.reused += 1
-        return entry[1], entry[2]
+        return entry[1:]
 
     def save(self, entries: dict[str, tuple]) -> None:
-        """Write `rel -> ((mtime_ns, size), syntax, problems)` atomically into a private folder."""
+        """Write `rel -> ((mtime_ns, size), syntax, problems, summary)` atomically into a private folder."""
         try:
             self.path.parent.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # litnotes' own folder: private when we create it
             self.path.parent.mkdir(exist_ok=True, mode=0o700)

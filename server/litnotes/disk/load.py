@@ -19,6 +19,7 @@ from typing import Callable
 
 from ..syntax import ParseOptions, parse_note
 from ..vault import Change, SetFile, SetNote, SetProblems, VaultHost, VaultSettings
+from ..vault.index import summary
 from .cache import IndexCache
 from .config import CONFIG_NAME, load_settings
 from .libraries import LibraryCache, is_library_candidate, library_changes
@@ -53,7 +54,12 @@ def _read_and_parse(batch: list[tuple[str, str]], max_bytes: int, options: Parse
     out = []
     for absolute, rel in batch:
         text, problems = read_note(Path(absolute), max_bytes)
-        out.append((rel, parse_note(text, options).index_form() if text is not None else None, problems))
+        if text is None:
+            out.append((rel, None, problems, None))
+            continue
+        syntax = parse_note(text, options).index_form()
+        # The note's contribution to the vault's tables, made here rather than in the main process.
+        out.append((rel, syntax, problems, summary(rel, syntax)))
     return out
 
 
@@ -67,7 +73,7 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 def _parsed(root: Path, scan: ScanResult, settings: VaultSettings, workers: int, progress, mp_context,
             index: IndexCache | None):
-    """(rel, syntax, problems) for every note, reusing the persistent index where a note is unchanged."""
+    """(rel, syntax, problems, summary) for every note, reusing the persistent index where a note is unchanged."""
     results: list = []
     stamps: dict[str, tuple[int, int] | None] = {}
     items = []
@@ -75,7 +81,7 @@ def _parsed(root: Path, scan: ScanResult, settings: VaultSettings, workers: int,
         stamp = stamps[rel] = _stamp(root / rel) if index is not None else None
         hit = index.lookup(rel, stamp) if index is not None and stamp is not None else None
         if hit is not None:
-            results.append((rel, hit[0], hit[1]))
+            results.append((rel, *hit))
         else:
             items.append((str(root / rel), rel))
     results += _parse_items(items, settings, workers, progress, mp_context, len(results))
@@ -143,11 +149,11 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
     changes: list[Change] = [SetFile(p) for p in scan.files]
     named: list[tuple[str, str]] = []  # (note, value of its `bibliography:` property)
     parsed_notes, stamps, parsed = _parsed(root, scan, settings, workers, progress, mp_context, index)
-    entries = {rel: (stamps[rel], syntax, problems) for rel, syntax, problems in parsed_notes
+    entries = {rel: (stamps[rel], syntax, problems, made) for rel, syntax, problems, made in parsed_notes
                if stamps.get(rel) is not None} if index is not None else None
-    for rel, syntax, problems in parsed_notes:
+    for rel, syntax, problems, made in parsed_notes:
         if syntax is not None:
-            changes.append(SetNote(rel, syntax=syntax))
+            changes.append(SetNote(rel, syntax=syntax, summary=made))
             if syntax.frontmatter is not None:
                 named += [(rel, v) for k, v in syntax.frontmatter.properties if k.lower() == "bibliography"]
         else:

@@ -31,6 +31,7 @@ class SetNote:
     path: str
     text: str | None = None
     syntax: NoteSyntax | None = None
+    summary: Summary | None = None  # `summary(path, syntax)` made where it was parsed, for a note that is not excluded
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,28 @@ class VaultHost:
         deps: set[str] = set()
         library_paths_changed = False
         had_keys = bool(self._vault.cite_keys)
+        # A first load (no file known yet): every note it sets is affected, so no dependency key is
+        # tracked, and the notes' summaries go into the tables in one go (`Tables.add_summaries`).
+        initial = not files
+        pending: list[tuple[str, Summary]] = []
         for change in changes:
+            if initial and isinstance(change, SetNote) and change.path not in summaries:
+                path, syntax = change.path, change.syntax if change.syntax is not None else self.parse(change.text or "")
+                if path not in files:
+                    files = files if isinstance(files, set) else set(files)
+                    files.add(path)
+                    tables.add_file(path)
+                new_summary = self._summary(change, syntax)
+                pending.append((path, new_summary))
+                summaries.set(path, new_summary)
+                notes.set(path, syntax)
+                if syntax.detailed:
+                    self._detailed[path] = None
+                affected.add(path)
+                continue
+            if pending and isinstance(change, (SetNote, Remove, SetSettings)):  # they read the summaries' tables
+                tables.add_summaries(pending)
+                pending = []
             if isinstance(change, SetSettings):
                 self._settings = change.settings
                 tables, summaries = self._retable(notes, files, libraries)
@@ -129,7 +151,7 @@ class VaultHost:
                     tables.add_file(path)
                     deps.add("n:" + name_key(basename(path)))
                 old_summary = summaries.get(path)
-                new_summary = summary(path, syntax, not self._settings.is_excluded(path))
+                new_summary = self._summary(change, syntax)
                 if old_summary != new_summary:
                     if old_summary is None:
                         tables.add_summary(path, new_summary)
@@ -195,6 +217,8 @@ class VaultHost:
                     problems[change.path] = tuple(change.problems)
                 else:
                     problems.pop(change.path, None)
+        if pending:
+            tables.add_summaries(pending)
         while len(self._detailed) > KEEP_DETAILED:
             old, _ = self._detailed.popitem(last=False)
             if old in notes:
@@ -202,6 +226,8 @@ class VaultHost:
         self._notes, self._files, self._tables = notes, frozenset(files) if isinstance(files, set) else files, tables
         self._summaries, self._problems, self._libraries = summaries, problems, libraries
         self._vault = self._publish()
+        if initial:
+            return self._vault, set(notes)  # the old code's answer too: every note was set in this apply
         for name in [k[2:] for k in deps if k.startswith("n:")]:
             # A file name appearing or going changes how the notes of that name are linked to (the
             # shortest link text, R-12), which `link.bare-alias` spells out: their aliases' users too.
@@ -222,6 +248,12 @@ class VaultHost:
                 affected |= {s.path for exact in self._vault.cite_keys_ignoring_case(key)
                              for s in self._vault.cite_sources(exact)}
         return self._vault, {p for p in affected if p in notes}
+
+    def _summary(self, change: SetNote, syntax: NoteSyntax) -> Summary:
+        defines_keys = not self._settings.is_excluded(change.path)
+        if change.summary is not None and defines_keys and change.syntax is syntax:
+            return change.summary
+        return summary(change.path, syntax, defines_keys)
 
     def _retable(self, notes, files, libraries) -> tuple[Tables, ShardedMap]:
         tables = Tables()
