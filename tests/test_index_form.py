@@ -149,3 +149,13 @@ def test_separators_and_line_breaks_inside_fields_do_not_shift_records() -> None
     assert [r[:3] for r in slim.digest_records()] == [["KEY1", "#ffd400", "A B C"], ["KEY2", "#ffd400", "Plain"]]
     assert slim.search_names() == note.search_names()
     assert slim.search_names().decode().splitlines()[0] == "two lines"
+
+
+def test_every_record_pickles_to_an_equal_record_of_its_class() -> None:
+    note = parse_note(_seed())
+    for form in (note, note.index_form()):
+        back = pickle.loads(pickle.dumps(form, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == form and type(back) is type(form)
+        for name in ("headings", "links", "citations", "tags", "callouts", "highlights", "citekey_defs", "problems"):
+            assert [type(r) for r in getattr(back, name)] == [type(r) for r in getattr(form, name)], name
+        assert back.frontmatter == form.frontmatter and back.extra == form.extra
