@@ -63,9 +63,9 @@ def _read_and_parse(batch: list[tuple[str, str]], max_bytes: int, options: Parse
     return out
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+def _stamp(path: str) -> tuple[int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)  # a str path: a `Path` per note costs more than the stat itself
     except OSError:
         return None
     return st.st_mtime_ns, st.st_size
@@ -77,8 +77,9 @@ def _parsed(root: Path, scan: ScanResult, settings: VaultSettings, workers: int,
     results: list = []
     stamps: dict[str, tuple[int, int] | None] = {}
     items = []
+    base = str(root) + os.sep
     for rel in scan.notes:
-        stamp = stamps[rel] = _stamp(root / rel) if index is not None else None
+        stamp = stamps[rel] = _stamp(base + rel) if index is not None else None
         hit = index.lookup(rel, stamp) if index is not None and stamp is not None else None
         if hit is not None:
             results.append((rel, *hit))
