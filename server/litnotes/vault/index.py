@@ -8,6 +8,7 @@ compared before anything is patched (marksman's summary diff, model-codebases §
 from __future__ import annotations
 
 import bisect
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -205,16 +206,12 @@ class Tables:
     def add_summaries(self, items: list[tuple[str, Summary]]) -> None:
         """`add_summary` for many notes at once (a vault's first load): a dependency key used by one
         of them is stored once, without the per-call bookkeeping (3x faster at 10k notes)."""
-        users: dict[str, list[str]] = {}
+        users: defaultdict[str, list[str]] = defaultdict(list)
         for path, s in items:
             if s.aliases or s.cites:
                 self.add_summary(path, Summary(s.aliases, s.cites, ()))
             for dep in s.depends:
-                found = users.get(dep)
-                if found is None:
-                    users[dep] = [path]
-                else:
-                    found.append(path)
+                users[dep].append(path)
         if not len(self.dependents):
             # The values `_add_dependent` would make: the path for one user, a set for several.
             self.dependents = ShardedMap.of((dep, paths[0] if len(paths) == 1 else set(paths))
