@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from litnotes.features.diagnostics.similar import close_matches
 
-_words = st.text(alphabet="abcAB12é😀 -#", max_size=12)
+_words = st.text(alphabet="abcAB12é😀 -#\0", max_size=12)
 
 
 @settings(max_examples=400, deadline=None)
