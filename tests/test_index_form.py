@@ -120,6 +120,20 @@ def test_packed_block_ids_read_as_the_tuple_they_pack() -> None:
     assert parse_note("no ids").index_form().block_ids == ()
 
 
+def test_packed_block_map_is_the_detailed_one() -> None:
+    """B-7 and B-8 on packed ids: list items win over sections, the last of equal ids wins, ids
+    compare lower-cased (non-ASCII too); a `BlockId` is made only for the ids looked up."""
+    for text in ("para ^Dup\n\npara ^dup\n\n- item ^DUP\n- other ^x\n\nÉté ^Été\n\nΣ ^ΑΣ\n",
+                 "one ^a\n\ntwo ^b\n\nthree ^A\n", "- a ^i\n- b ^i\n\npara ^i\n"):
+        note = parse_note(text)
+        packed = note.index_form()
+        assert type(packed.block_ids).__name__ == "PackedBlockIds"
+        detailed, lazy = note.block_map(), packed.block_map()
+        assert list(lazy) == list(detailed) and dict(lazy.items()) == detailed and len(lazy) == len(detailed)
+        for key in list(detailed) + ["missing"]:
+            assert lazy.get(key) == detailed.get(key) and (key in lazy) == (key in detailed)
+
+
 def test_duplicate_block_ids_are_reported_the_same_in_detail_and_in_index_form() -> None:
     """B-7: the last of two equal ids wins; only the other is reported (records of a packed note are
     made anew on every read, so the winner is found by position, not by identity)."""

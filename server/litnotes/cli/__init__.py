@@ -25,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--severity", choices=tuple(SEVERITY_RANK), default="information",
                        help="show diagnostics of this severity and worse (default: information)")
+    check.add_argument("--no-index", action="store_true",
+                       help="parse every note; neither read nor write the persistent index (parsed notes kept "
+                            "between runs and reused while a note's size and modification time are unchanged)")
     check.add_argument("-v", "--verbose", action="store_true", help="log skipped files")
     cite = sub.add_parser("cite", help="print the citation card of a cite key")
     cite.add_argument("key", help="the cite key, with or without @")
@@ -42,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="litnotes: %(message)s")
         from .check import run_check
 
-        return run_check(args.vault, args.format, args.severity)
+        return run_check(args.vault, args.format, args.severity, use_index=not args.no_index)
     if args.command == "cite":
         logging.basicConfig(level=logging.WARNING, format="litnotes: %(message)s")
         from .check import run_cite

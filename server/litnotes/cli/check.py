@@ -6,27 +6,69 @@ always report the same codes and messages.
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 import time
 from pathlib import Path
 
-from ..disk import CONFIG_NAME, load_vault, read_note
+from ..disk import CONFIG_NAME, LoadStats, load_vault, read_note, save_index
 from ..features import SEVERITY_RANK, check_vault
 from ..features.cards import citation_card
 from .render import render_json, render_text
 
 __all__ = ["run_check", "run_cite"]
 
+SETTLE_SECONDS = 2.0  # notes modified this shortly before a check are not saved in the persistent index
 
-def run_check(vault_dir: str, fmt: str, min_severity: str, out=None) -> int:
+
+def run_check(vault_dir: str, fmt: str, min_severity: str, out=None, use_index: bool = True) -> int:
     out = out or sys.stdout
     root = Path(vault_dir)
     if not root.is_dir():
         print(f"litnotes: {vault_dir}: not a folder (give the path of an Obsidian vault)", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    host, stats = load_vault(root)
-    vault = host.vault
+    host, stats = load_vault(root, use_index=use_index)
+    saving = _start_saving(stats, out) if stats.parsed else None
+    try:
+        return _report(root, host.vault, fmt, min_severity, out, started)
+    finally:
+        _finish_saving(stats, saving)
+
+
+def _start_saving(stats: LoadStats, out) -> int | bool | None:
+    """Write the persistent index while the diagnostics run: in a forked child where the platform
+    forks and nothing but this thread runs (the parent is single-threaded CPU work, the child uses
+    another core), else (True) after the report."""
+    if stats.index is None:
+        return None
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return True
+    for stream in (out, sys.stdout, sys.stderr):
+        stream.flush()  # nothing buffered may be written twice
+    try:
+        pid = os.fork()
+    except OSError:
+        return True
+    if pid == 0:  # the child: write, then leave without running the parent's exit handlers or flushing its buffers
+        code = 1
+        try:
+            save_index(stats, SETTLE_SECONDS)
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+def _finish_saving(stats: LoadStats, saving: int | bool | None) -> None:
+    if saving is True:
+        save_index(stats, SETTLE_SECONDS)
+    elif saving:
+        os.waitpid(saving, 0)
+
+
+def _report(root: Path, vault, fmt: str, min_severity: str, out, started: float) -> int:
     found = check_vault(vault)
     limit = SEVERITY_RANK[min_severity]
     shown = [d for path in sorted(found) for d in found[path] if SEVERITY_RANK[d.severity] <= limit]

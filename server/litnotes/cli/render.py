@@ -6,7 +6,7 @@ UTF-16 characters, exactly as LSP sends them, with vault-relative POSIX paths.
 
 from __future__ import annotations
 
-import json
+from json.encoder import encode_basestring as _string  # the escaper of json.dumps(ensure_ascii=False)
 
 from ..features import Diagnostic
 from ..syntax.text import positions
@@ -32,19 +32,21 @@ def render_text(diagnostics: list[Diagnostic], texts: dict[str, str]) -> list[st
 
 
 def render_json(diagnostics: list[Diagnostic], texts: dict[str, str]) -> str:
+    """`json.dumps(items, ensure_ascii=False, indent=1)` of the diagnostics, written directly: with an
+    indent, `json` encodes in Python (0.45 s for the 32k diagnostics of the 10k bench vault); here
+    only the strings go through its C escaper. Tested equal to `json.dumps`."""
     at = _positions(diagnostics, texts, "utf-16")
+    if not diagnostics:
+        return "[]"
     out = []
     for d in diagnostics:
         sl, sc = at[d.path][d.start]
         el, ec = at[d.path][d.end]
-        item = {
-            "path": d.path,
-            "range": {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}},
-            "severity": d.severity,
-            "code": d.code,
-            "message": d.message,
-        }
+        item = (f' {{\n  "path": {_string(d.path)},\n  "range": {{\n   "start": {{\n    "line": {sl},\n'
+                f'    "character": {sc}\n   }},\n   "end": {{\n    "line": {el},\n    "character": {ec}\n   }}\n  }},\n'
+                f'  "severity": {_string(d.severity)},\n  "code": {_string(d.code)},\n  "message": {_string(d.message)}')
         if d.related:
-            item["related"] = [{"path": r.path, "message": r.message} for r in d.related]
-        out.append(item)
-    return json.dumps(out, ensure_ascii=False, indent=1)
+            item += ',\n  "related": [\n' + ",\n".join(
+                f'   {{\n    "path": {_string(r.path)},\n    "message": {_string(r.message)}\n   }}' for r in d.related) + "\n  ]"
+        out.append(item + "\n }")
+    return "[\n" + ",\n".join(out) + "\n]"

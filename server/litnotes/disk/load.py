@@ -41,12 +41,22 @@ class LoadStats:
     parsed: int = 0  # notes parsed now; the others came from the persistent index
     index: IndexCache | None = None  # call `save_index(stats)` to write it (e.g. in the background)
     entries: dict | None = None
+    started_ns: int = 0  # wall clock (time.time_ns) when the load began, to compare with files' mtimes
 
 
-def save_index(stats: LoadStats) -> None:
-    """Write the persistent index of a finished load (the records it parsed or reused)."""
-    if stats.index is not None and stats.entries is not None:
-        stats.index.save(stats.entries)
+def save_index(stats: LoadStats, settle_seconds: float = 0.0) -> None:
+    """Write the persistent index of a finished load (the records it parsed or reused).
+
+    With `settle_seconds`, notes modified less than that long before the load are left out: a note
+    rewritten with the same size within the same clock tick as its stamp would otherwise be reused
+    stale (as git's "racily clean" entries; `litnotes check` has no file watcher to catch it)."""
+    if stats.index is None or stats.entries is None:
+        return
+    entries = stats.entries
+    if settle_seconds > 0:
+        limit = stats.started_ns - int(settle_seconds * 1e9)
+        entries = {rel: entry for rel, entry in entries.items() if entry[0][0] < limit}
+    stats.index.save(entries)
 
 
 def _read_and_parse(batch: list[tuple[str, str]], max_bytes: int, options: ParseOptions):
@@ -121,11 +131,15 @@ def load_vault(root: Path, workers: int | None = None, libraries: LibraryCache |
     the editor's settings over the vault's files; `use_index` reuses the persistent index for
     unchanged notes (and returns what `save_index` writes)."""
     started = time.perf_counter()
+    started_ns = time.time_ns()
     root = Path(root)
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, workers, started, libraries or LibraryCache(), progress, mp_context, adjust_settings, use_index)
+        host, stats = _load(root, workers, started, libraries or LibraryCache(), progress, mp_context, adjust_settings,
+                            use_index)
+        stats.started_ns = started_ns
+        return host, stats
     finally:
         gc.freeze()  # the loaded index is long-lived: keep it out of future collections
         if enabled:

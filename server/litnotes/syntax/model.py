@@ -9,7 +9,7 @@ the element's source exactly.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
@@ -128,6 +128,16 @@ class PackedBlockIds(Sequence):
     def __len__(self) -> int:
         return len(self._offsets) // 4
 
+    def block_map(self) -> Mapping[str, BlockId]:
+        """`NoteSyntax.block_map` of these ids, making a `BlockId` only for the ids looked up."""
+        ids, kinds = self._ids.split("\0"), self._kinds.split("\0")
+        keys = self._ids.lower().split("\0") if self._ids.isascii() else [i.lower() for i in ids]
+        if "list-item" not in kinds:
+            return _PackedBlockMap(dict(zip(keys, range(len(keys)))), ids, kinds, self._offsets)
+        sections = {k: i for i, (k, kind) in enumerate(zip(keys, kinds)) if kind != "list-item"}
+        items = {k: i for i, (k, kind) in enumerate(zip(keys, kinds)) if kind == "list-item"}
+        return _PackedBlockMap({**sections, **items}, ids, kinds, self._offsets)
+
     def keys(self) -> list[str]:
         """The lower-cased ids, in order, without making `BlockId`s."""
         return self._ids.lower().split("\0")
@@ -148,6 +158,32 @@ class PackedBlockIds(Sequence):
 
     def __reduce__(self):
         return (PackedBlockIds, (self._ids, self._kinds, self._offsets))
+
+
+class _PackedBlockMap(Mapping):
+    """A packed note's block map (read-only): lower-cased id -> `BlockId`, made when looked up.
+    Resolving a link needs one entry of a target's map, not a record for each of its ~50 ids."""
+
+    __slots__ = ("_index", "_ids", "_kinds", "_offsets")
+
+    def __init__(self, index: dict[str, int], ids: list[str], kinds: list[str], offsets: array) -> None:
+        self._index, self._ids, self._kinds, self._offsets = index, ids, kinds, offsets
+
+    def __getitem__(self, key: str) -> BlockId:
+        i, o = self._index[key], self._offsets
+        return BlockId(self._ids[i], o[4 * i], o[4 * i + 1], o[4 * i + 2], o[4 * i + 3], self._kinds[i])
+
+    def get(self, key: str, default=None):
+        return self[key] if key in self._index else default
+
+    def __contains__(self, key) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +302,7 @@ class CiteKeyDef(_Record):
     label: str = ""  # the property name or "Cite key" line label
 
 
-_BLOCK_MAPS: dict[int, tuple[NoteSyntax, dict[str, BlockId]]] = {}  # id(note) -> (note, its block map), oldest first
+_BLOCK_MAPS: dict[int, tuple[NoteSyntax, Mapping[str, BlockId]]] = {}  # id(note) -> (note, its block map), oldest first
 _BLOCK_MAPS_KEPT = 1024
 _NO_EXTRA: dict[str, Any] = {}  # shared by every index form; never mutated
 
@@ -387,7 +423,7 @@ class NoteSyntax(_Record):
         ids = self.block_ids
         return ids.keys() if isinstance(ids, PackedBlockIds) else [b.key for b in ids]
 
-    def block_map(self) -> dict[str, BlockId]:
+    def block_map(self) -> Mapping[str, BlockId]:
         """Obsidian's block map: lower-cased id -> the block a link resolves to (B-5, B-7).
 
         Kept for the most recently asked notes (resolving a vault's block links asks the same few
@@ -395,11 +431,14 @@ class NoteSyntax(_Record):
         kept = _BLOCK_MAPS.get(id(self))
         if kept is not None and kept[0] is self:
             return kept[1]
-        sections: dict[str, BlockId] = {}
-        items: dict[str, BlockId] = {}
-        for b in self.block_ids:  # one pass: a packed note's BlockIds are made as they are read
-            (items if b.block_kind == "list-item" else sections)[b.id.lower()] = b
-        found = {**sections, **items} if items else sections
+        if isinstance(self.block_ids, PackedBlockIds):
+            found = self.block_ids.block_map()
+        else:
+            sections: dict[str, BlockId] = {}
+            items: dict[str, BlockId] = {}
+            for b in self.block_ids:
+                (items if b.block_kind == "list-item" else sections)[b.id.lower()] = b
+            found = {**sections, **items} if items else sections
         if len(_BLOCK_MAPS) >= _BLOCK_MAPS_KEPT:
             _BLOCK_MAPS.pop(next(iter(_BLOCK_MAPS)), None)
         _BLOCK_MAPS[id(self)] = (self, found)

@@ -34,7 +34,7 @@ def _units(s: str, encoding: str) -> int:
     if encoding == "utf-32" or s.isascii():
         return len(s)
     if encoding == "utf-16":
-        return len(s) + sum(1 for ch in s if ord(ch) > 0xFFFF)
+        return len(s.encode("utf-16-le", "surrogatepass")) // 2  # a code point above U+FFFF is two units
     if encoding == "utf-8":
         return len(s.encode("utf-8", "surrogatepass"))
     raise ValueError(f"unknown position encoding {encoding!r} (expected one of {ENCODINGS})")

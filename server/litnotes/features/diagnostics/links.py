@@ -8,13 +8,12 @@ in a table is reported once, by `table.unescaped-pipe`.
 
 from __future__ import annotations
 
-import difflib
-
 from ...syntax import Link, NoteSyntax
 from ...vault import Vault, basename, name_key
 from ..linktext import markdown_link_to, wikilink_to
 from ..types import Related
 from .emit import Emitter
+from .similar import close_matches
 
 __all__ = ["check_links"]
 
@@ -87,7 +86,7 @@ def _heading_hint(target: NoteSyntax | None, wanted: str) -> str:
         return ""
     last = wanted.split("#")[-1]
     names = [h.text for h in target.headings]
-    close = difflib.get_close_matches(last, names, n=1, cutoff=0.6)
+    close = close_matches(last, names, n=1, cutoff=0.6)
     return f"; did you mean `{close[0]}`?" if close else ""
 
 
@@ -97,5 +96,5 @@ def _block_hint(target: NoteSyntax | None, wanted: str) -> str:
     for token, _start, _end in target.glued_ids:
         if token.lower() == wanted.lower():
             return f"; `^{token}` there is glued to the text before it, so it is not an id (add a space before `^`)"
-    close = difflib.get_close_matches(wanted.lower(), list(target.block_map()), n=1, cutoff=0.7)
+    close = close_matches(wanted.lower(), list(target.block_map()), n=1, cutoff=0.7)
     return f"; did you mean `^{close[0]}`?" if close else ""
