@@ -33,6 +33,7 @@ __all__ = ["start_indexing", "fetch_configuration", "register", "CONFIG_TIMEOUT"
 
 log = logging.getLogger(__name__)
 CONFIG_TIMEOUT = 2.0  # seconds to wait for workspace/configuration before using defaults
+SETTLE_SECONDS = 2.0  # notes modified this shortly before indexing are not saved in the persistent index
 WATCH_GLOBS = ["**/*.md", "**/*.bib", "**/*.biblatex", "**/*.bibtex", "**/*.json", "**/*.yaml", "**/*.yml",
                "**/.litnotes.toml", "**/.obsidian/app.json"]
 
@@ -146,7 +147,9 @@ async def _index(ls: LitnotesServer, session: Session) -> None:
         message = f"{stats.notes} notes in {stats.seconds:.1f} s" if stats else "failed (see the log)"
         ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
     if stats is not None and stats.parsed:
-        await asyncio.to_thread(save_index, stats)
+        # Notes modified in the last seconds before the load are left out (`save_index`): a same-size
+        # rewrite within one clock tick of the stamp would otherwise be reused stale at the next start.
+        await asyncio.to_thread(save_index, stats, SETTLE_SECONDS)
 
 
 def _swap(ls: LitnotesServer, session: Session, host: VaultHost) -> None:
