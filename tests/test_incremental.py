@@ -223,3 +223,23 @@ def test_sharded_map_copies_on_write_and_reports_what_differs() -> None:
         ("n1.md", False, False), ("n2.md", False, True), ("new.md", True, False)]
     assert sum(a is not b for a, b in zip(new._shards, old._shards)) <= 3  # the rest is shared
     assert gone is old.get("n2.md")
+
+
+def test_published_dependents_are_paths_or_sorted_tuples_that_later_edits_never_change() -> None:
+    """A key used by one note maps to its path, by several to a sorted tuple (smaller than a set);
+    the lists an apply builds them in never reach a snapshot, and a later apply copies them."""
+    host = host_with({f"n{i}.md": "[[hub]]" for i in (3, 1, 2)} | {"solo.md": "[[lonely]]"})
+    deps = host.vault._tables.dependents
+    assert deps["n:hub.md"] == ("n1.md", "n2.md", "n3.md") and deps["n:lonely.md"] == "solo.md"
+    assert all(isinstance(v, (str, tuple)) for v in deps.values())
+    before = host.vault
+    steps = [[SetNote("n0.md", "[[hub]]")], [Remove("n2.md")], [Remove("n1.md"), Remove("n3.md")],
+             [SetNote("solo.md", "[[hub]] [[lonely]]")]]
+    expected = [("n0.md", "n1.md", "n2.md", "n3.md"), ("n0.md", "n1.md", "n3.md"), "n0.md", ("n0.md", "solo.md")]
+    for changes, users in zip(steps, expected):
+        host.apply(changes)
+        assert host.vault._tables.dependents["n:hub.md"] == users
+        assert all(isinstance(v, (str, tuple)) for v in host.vault._tables.dependents.values())
+        assert_equals_rebuild(host)
+    assert before._tables.dependents["n:hub.md"] == ("n1.md", "n2.md", "n3.md")
+    assert before.dependents({"n:hub.md", "n:lonely.md"}) == {"n1.md", "n2.md", "n3.md", "solo.md"}

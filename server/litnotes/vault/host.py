@@ -223,6 +223,7 @@ class VaultHost:
             old, _ = self._detailed.popitem(last=False)
             if old in notes:
                 notes.set(old, notes[old].index_form())
+        tables.seal()
         self._notes, self._files, self._tables = notes, frozenset(files) if isinstance(files, set) else files, tables
         self._summaries, self._problems, self._libraries = summaries, problems, libraries
         self._vault = self._publish()
@@ -265,6 +266,7 @@ class VaultHost:
             tables.add_summary(path, summaries[path])
         for path in sorted(libraries):
             tables.add_library(path, libraries[path].keys)
+        tables.seal()
         return tables, ShardedMap.of(summaries.items())
 
     def _publish(self) -> Vault:

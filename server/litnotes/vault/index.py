@@ -140,7 +140,7 @@ class Tables:
         self.aliases: dict[str, tuple[str, ...]] = {}
         self.cites: dict[str, tuple[CiteSource, ...]] = {}
         self.cites_lower: dict[str, tuple[str, ...]] = {}  # lower-cased cite key -> the keys in `cites` spelt so
-        self.dependents = ShardedMap()  # dependency key -> the note path using it, or a set of 2+ (never mutated once published)
+        self.dependents = ShardedMap()  # dependency key -> the note path using it, or a sorted tuple of 2+ (`seal`)
         self._owned: set[str] = {"by_name", "lower_paths", "aliases", "cites", "cites_lower"}
         # (table, key) pairs whose value this copy created: updated in place, so adding n notes that share
         # one key costs O(n), not O(n²). The next copy owns nothing, so published values never change.
@@ -213,8 +213,8 @@ class Tables:
             for dep in s.depends:
                 users[dep].append(path)
         if not len(self.dependents):
-            # The values `_add_dependent` would make: the path for one user, a set for several.
-            self.dependents = ShardedMap.of((dep, paths[0] if len(paths) == 1 else set(paths))
+            # The values `_add_dependent` and `seal` make: the path for one user, a sorted tuple for several.
+            self.dependents = ShardedMap.of((dep, paths[0] if len(paths) == 1 else _users(paths))
                                             for dep, paths in users.items())
             return
         for dep, paths in users.items():
@@ -243,36 +243,53 @@ class Tables:
         for dep in s.depends:
             self._remove_dependent(dep, path)
 
-    # Dependents: a key used by one note maps to that note's path (most keys: a set costs 216 bytes),
-    # by several to a set of them, mutated in place only by the copy that made it.
+    # Dependents: a key used by one note maps to that note's path (most keys), by several to a sorted
+    # tuple of them (a set of 2-9 paths takes 216-728 bytes, the tuple 72-128). The copy that adds
+    # users to a key keeps them in a list it mutates in place (adding n users costs O(n log n), not
+    # O(n²)); `seal()` turns those lists into tuples before the tables are published.
     def _add_dependent(self, dep: str, path: str) -> None:
         users = self.dependents.get(dep)
         if users is None:
             self.dependents.set(dep, path)
         elif isinstance(users, str):
             if users != path:
-                self.dependents.set(dep, {users, path})
+                self.dependents.set(dep, [users, path] if users < path else [path, users])
                 self._owned_values.add(("dependents", dep))
-        elif path not in users:
-            if ("dependents", dep) not in self._owned_values:
-                users = set(users)
+        elif ("dependents", dep) in self._owned_values:
+            i = bisect.bisect_left(users, path)
+            if i == len(users) or users[i] != path:
+                users.insert(i, path)
+        else:
+            i = bisect.bisect_left(users, path)
+            if i == len(users) or users[i] != path:
+                users = list(users)
+                users.insert(i, path)
                 self.dependents.set(dep, users)
                 self._owned_values.add(("dependents", dep))
-            users.add(path)
 
     def _remove_dependent(self, dep: str, path: str) -> None:
         users = self.dependents.get(dep)
         if users is None or (users != path if isinstance(users, str) else path not in users):
             return
-        rest = () if isinstance(users, str) else users - {path}
+        rest = [] if isinstance(users, str) else [u for u in users if u != path]
         if len(rest) <= 1:
-            self.dependents.set(dep, next(iter(rest)) if rest else None)
+            self.dependents.set(dep, rest[0] if rest else None)
             self._owned_values.discard(("dependents", dep))
         elif ("dependents", dep) in self._owned_values:
-            users.discard(path)
+            users.remove(path)
         else:
             self.dependents.set(dep, rest)
             self._owned_values.add(("dependents", dep))
+
+    def seal(self) -> None:
+        """Freeze the dependents this copy changed (lists while it builds them) into tuples; call
+        once the copy is complete, before a snapshot publishes it."""
+        for table, key in self._owned_values:
+            if table == "dependents":
+                users = self.dependents.get(key)
+                if isinstance(users, list):
+                    self.dependents.set(key, tuple(users))
+        self._owned_values = {k for k in self._owned_values if k[0] != "dependents"}
 
     def add_library(self, path: str, keys) -> None:
         for key in keys:
@@ -299,6 +316,12 @@ class Tables:
                 lower[key.lower()] = rest
             else:
                 lower.pop(key.lower(), None)
+
+
+def _users(paths: list[str]) -> str | tuple[str, ...]:
+    """The dependents value of several paths: a sorted tuple (the path itself when they are one)."""
+    unique = sorted(set(paths))
+    return unique[0] if len(unique) == 1 else tuple(unique)
 
 
 def _sorted(sources: tuple[CiteSource, ...]) -> tuple[CiteSource, ...]:

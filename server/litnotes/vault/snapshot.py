@@ -166,7 +166,7 @@ class Vault:
             if isinstance(users, str):
                 result.add(users)
             elif users:
-                result |= users
+                result.update(users)
         return result
 
     def summary(self, path: str) -> Summary | None:
