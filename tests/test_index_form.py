@@ -11,6 +11,8 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import pytest
+
 from litnotes.disk.load import load_vault
 from litnotes.features import details
 from litnotes.features.completion import complete
@@ -173,3 +175,29 @@ def test_every_record_pickles_to_an_equal_record_of_its_class() -> None:
         for name in ("headings", "links", "citations", "tags", "callouts", "highlights", "citekey_defs", "problems"):
             assert [type(r) for r in getattr(back, name)] == [type(r) for r in getattr(form, name)], name
         assert back.frontmatter == form.frontmatter and back.extra == form.extra
+
+
+_HIGHLIGHT = ('>[!quote] <mark style="background: #FFF3A3A6;">{label}</mark> | [View in local Zotero: page {page}]'
+              '(zotero://open-pdf/library/items/MGFTCTVY?page={page}&annotation=K{n}) {block}\n>“{quote}”\n\n')
+DIGEST_CASES = {  # name -> (quotes, with block ids, text before): how the digests are compressed differs
+    "named, with search names as the dictionary": (["the first quote goes on and on past nine words", "short"], True, "# Notes\n"),
+    "unnamed, no search names at all": (["no block id here", "nor here"], False, ""),
+    "emoji, CJK and a lone surrogate": (["🔬 表現 causalité \ud800 fin", "📈 学習"], True, ""),
+    "front matter and a heading": (["one", "two words"], True, "---\naliases: [Alias]\n---\n# Über\n"),
+    "more than a 32 KB dictionary": ([f"quote number {i} " + "word " * 30 for i in range(400)], True, "# H\n" * 50),
+}
+
+
+@pytest.mark.parametrize("quotes, named, extra", DIGEST_CASES.values(), ids=DIGEST_CASES.keys())
+def test_compressed_digests_read_back_as_the_detailed_notes_digests(quotes: list[str], named: bool, extra: str) -> None:
+    text = extra + "".join(_HIGHLIGHT.format(label=f"Label {i % 3}", quote=q, page=i + 1, n=i,
+                                             block=f"^b{i}" if named else "") for i, q in enumerate(quotes))
+    note = parse_note(text)
+    slim = note.index_form()
+    assert slim.digests() == note.digests() and [d.quote[:5] for d in note.digests()] == [q[:5] for q in quotes]
+    assert slim.digest_records() == note.digest_records() and slim.named_highlights() == note.named_highlights()
+    assert slim.search_names() == note.search_names()
+    again = pickle.loads(pickle.dumps(slim))
+    assert again.digests() == note.digests() and again.highlight_digest == slim.highlight_digest
+    if len(quotes) > 100:
+        assert len(slim.highlight_digest) < len(text) / 20
