@@ -201,3 +201,31 @@ def test_compressed_digests_read_back_as_the_detailed_notes_digests(quotes: list
     assert again.digests() == note.digests() and again.highlight_digest == slim.highlight_digest
     if len(quotes) > 100:
         assert len(slim.highlight_digest) < len(text) / 20
+
+
+HEADING_CASES = {  # name -> note text: what the packed headings must read back as
+    "levels, closing hashes, setext and a section": "# Title\n\ntext\n\n## Methods ##\n\nbody\n\nSetext\n===\n\n### Deep\n",
+    "empty heading texts": "#\n\n## \n\n# last\n",
+    "unicode and a block id in a heading": "# Über 🔬 表現\n\n## Methods ^m1\n\n#### \ud800 lone\n",
+    "inside a literature note": None,  # the seed
+    "no headings (not packed)": "just text\n",
+}
+
+
+@pytest.mark.parametrize("text", HEADING_CASES.values(), ids=HEADING_CASES.keys())
+def test_packed_headings_read_as_the_tuple_they_pack(text: str | None) -> None:
+    note = parse_note(_seed() if text is None else text)
+    packed = note.index_form().headings
+    assert type(packed).__name__ == ("PackedHeadings" if note.headings else "tuple")
+    assert tuple(packed) == note.headings and packed == note.headings and list(packed) == list(note.headings)
+    assert len(packed) == len(note.headings) and hash(packed) == hash(note.headings)
+    assert [packed[i] for i in range(len(packed))] == list(note.headings) and packed[1:] == note.headings[1:]
+    assert note.index_form().outline() == note.outline() == [(h.level, h.text) for h in note.headings]
+    slim = note.index_form()
+    assert pickle.loads(pickle.dumps(packed)) == packed and pickle.loads(pickle.dumps(slim)) == slim
+    assert slim.search_names() == note.search_names() and slim.index_form() is slim
+
+
+def test_headings_with_a_nul_stay_records() -> None:
+    note = parse_note("# a\0b\n\n## c\n")
+    assert note.index_form().headings == note.headings and type(note.index_form().headings) is tuple

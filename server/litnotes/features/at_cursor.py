@@ -98,7 +98,7 @@ def heading_name_end(heading: Heading) -> int:
 
 def is_title(path: str, note: NoteSyntax, heading: Heading) -> bool:
     """Is `heading` the note's title: its first heading, at level 1?"""
-    return bool(note.headings) and note.headings[0] is heading and heading.level == 1
+    return bool(note.headings) and note.headings[0] == heading and heading.level == 1  # == : a packed note's records are made anew
 
 
 def names_note(path: str, heading: Heading) -> bool:

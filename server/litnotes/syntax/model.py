@@ -9,8 +9,7 @@ the element's source exactly.
 from __future__ import annotations
 
 import zlib
-from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
@@ -99,92 +98,6 @@ class BlockId(_Record):
     @property
     def key(self) -> str:
         return self.id.lower()
-
-
-class PackedBlockIds(Sequence):
-    """A note's block ids as the index form keeps them: ids and kinds in two strings, the four
-    offsets of each in one array, instead of a `BlockId` object and four int objects per id (a
-    literature note has one per highlight: ~150k at 10k notes). Reads as a tuple of `BlockId`s."""
-
-    __slots__ = ("_ids", "_kinds", "_offsets")
-
-    def __init__(self, ids: str, kinds: str, offsets: array) -> None:
-        self._ids, self._kinds, self._offsets = ids, kinds, offsets
-
-    @classmethod
-    def pack(cls, blocks: Sequence[BlockId]) -> Sequence[BlockId]:
-        """`blocks` packed; as they are when there are none or an id or kind holds a NUL."""
-        if not blocks or any("\0" in b.id or "\0" in b.block_kind or b.block_end >= 1 << 32 for b in blocks):
-            return blocks
-        offsets = array("I")  # 4 bytes each: offsets of notes under 4 G characters
-        for b in blocks:
-            offsets.extend((b.start, b.end, b.block_start, b.block_end))
-        return cls("\0".join(b.id for b in blocks), "\0".join(b.block_kind for b in blocks), offsets)
-
-    def __iter__(self) -> Iterator[BlockId]:
-        o = self._offsets
-        for i, (bid, kind) in enumerate(zip(self._ids.split("\0"), self._kinds.split("\0"))):
-            yield BlockId(bid, o[4 * i], o[4 * i + 1], o[4 * i + 2], o[4 * i + 3], kind)
-
-    def __len__(self) -> int:
-        return len(self._offsets) // 4
-
-    def block_map(self) -> Mapping[str, BlockId]:
-        """`NoteSyntax.block_map` of these ids, making a `BlockId` only for the ids looked up."""
-        ids, kinds = self._ids.split("\0"), self._kinds.split("\0")
-        keys = self._ids.lower().split("\0") if self._ids.isascii() else [i.lower() for i in ids]
-        if "list-item" not in kinds:
-            return _PackedBlockMap(dict(zip(keys, range(len(keys)))), ids, kinds, self._offsets)
-        sections = {k: i for i, (k, kind) in enumerate(zip(keys, kinds)) if kind != "list-item"}
-        items = {k: i for i, (k, kind) in enumerate(zip(keys, kinds)) if kind == "list-item"}
-        return _PackedBlockMap({**sections, **items}, ids, kinds, self._offsets)
-
-    def keys(self) -> list[str]:
-        """The lower-cased ids, in order, without making `BlockId`s."""
-        return self._ids.lower().split("\0")
-
-    def __getitem__(self, index):
-        return tuple(self)[index]
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, PackedBlockIds):
-            return (self._ids, self._kinds, self._offsets) == (other._ids, other._kinds, other._offsets)
-        return isinstance(other, (tuple, list)) and tuple(self) == tuple(other)
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))  # equal to the hash of the equal tuple
-
-    def __repr__(self) -> str:
-        return f"PackedBlockIds({tuple(self)!r})"
-
-    def __reduce__(self):
-        return (PackedBlockIds, (self._ids, self._kinds, self._offsets))
-
-
-class _PackedBlockMap(Mapping):
-    """A packed note's block map (read-only): lower-cased id -> `BlockId`, made when looked up.
-    Resolving a link needs one entry of a target's map, not a record for each of its ~50 ids."""
-
-    __slots__ = ("_index", "_ids", "_kinds", "_offsets")
-
-    def __init__(self, index: dict[str, int], ids: list[str], kinds: list[str], offsets: array) -> None:
-        self._index, self._ids, self._kinds, self._offsets = index, ids, kinds, offsets
-
-    def __getitem__(self, key: str) -> BlockId:
-        i, o = self._index[key], self._offsets
-        return BlockId(self._ids[i], o[4 * i], o[4 * i + 1], o[4 * i + 2], o[4 * i + 3], self._kinds[i])
-
-    def get(self, key: str, default=None):
-        return self[key] if key in self._index else default
-
-    def __contains__(self, key) -> bool:
-        return key in self._index
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._index)
-
-    def __len__(self) -> int:
-        return len(self._index)
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,7 +264,7 @@ class NoteSyntax(_Record):
 
     length: int
     frontmatter: Frontmatter | None
-    headings: tuple[Heading, ...]
+    headings: tuple[Heading, ...]  # index form: a `PackedHeadings`
     block_ids: tuple[BlockId, ...]  # in document order, duplicates kept (index form: a `PackedBlockIds`)
     links: tuple[Link, ...]
     citations: tuple[Citation, ...]
@@ -382,7 +295,10 @@ class NoteSyntax(_Record):
             return self
         records = self.digest_records()  # computed once: the packed digests and the search names share them
         search = self._search_names(records)
-        return NoteSyntax(self.length, self.frontmatter, self.headings, PackedBlockIds.pack(self.block_ids),
+        from .packed import PackedBlockIds, PackedHeadings  # noqa: PLC0415 - packed builds this module's records
+
+        return NoteSyntax(self.length, self.frontmatter, PackedHeadings.pack(self.headings),
+                          PackedBlockIds.pack(self.block_ids),
                           self.links, self.citations,
                           self.tags, (), (), self.citekey_defs, self.glued_ids, self.problems, self.metadata,
                           _NO_EXTRA, False, len(self.highlights), _pack_digests(records, search), search)
@@ -448,7 +364,12 @@ class NoteSyntax(_Record):
     def block_keys(self) -> list[str]:
         """Every block id, lower-cased, in document order (duplicates kept)."""
         ids = self.block_ids
-        return ids.keys() if isinstance(ids, PackedBlockIds) else [b.key for b in ids]
+        return [b.key for b in ids] if isinstance(ids, tuple) else ids.keys()
+
+    def outline(self) -> list[tuple[int, str]]:
+        """(level, text) of every heading, in order (of a packed note, without making `Heading`s)."""
+        headings = self.headings
+        return [(h.level, h.text) for h in headings] if isinstance(headings, tuple) else headings.outline()
 
     def block_map(self) -> Mapping[str, BlockId]:
         """Obsidian's block map: lower-cased id -> the block a link resolves to (B-5, B-7).
@@ -458,7 +379,7 @@ class NoteSyntax(_Record):
         kept = _BLOCK_MAPS.get(id(self))
         if kept is not None and kept[0] is self:
             return kept[1]
-        if isinstance(self.block_ids, PackedBlockIds):
+        if not isinstance(self.block_ids, tuple):  # a `PackedBlockIds`
             found = self.block_ids.block_map()
         else:
             sections: dict[str, BlockId] = {}

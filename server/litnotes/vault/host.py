@@ -75,7 +75,7 @@ def _shape(note: NoteSyntax | None) -> tuple:
     """What other notes can see of a note besides its summary: headings and block ids."""
     if note is None:
         return ()
-    return (tuple((h.level, h.text) for h in note.headings), tuple(sorted(note.block_map())))
+    return (tuple(note.outline()), tuple(sorted(note.block_map())))
 
 
 class VaultHost:

@@ -88,12 +88,12 @@ def find_heading(note: NoteSyntax, subpath: str) -> Heading | None | bool:
     if not segments:
         return True
     i, level = 0, 0
-    for h in note.headings:
-        if segments[i] in heading_keys(h.text) and (i == 0 or h.level > level):
-            level = h.level
+    for n, (h_level, text) in enumerate(note.outline()):  # only the heading found is made (a packed note's)
+        if segments[i] in heading_keys(text) and (i == 0 or h_level > level):
+            level = h_level
             i += 1
             if i == len(segments):
-                return h
+                return note.headings[n]
     return None
 
 

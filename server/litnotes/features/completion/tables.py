@@ -150,7 +150,7 @@ def _reads_tags(note: NoteSyntax) -> object:
 
 
 def _reads_headings(note: NoteSyntax) -> object:
-    return tuple((h.level, h.text) for h in note.headings)
+    return tuple(note.outline())
 
 
 def _reads_blocks(note: NoteSyntax) -> object:

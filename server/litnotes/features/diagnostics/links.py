@@ -85,7 +85,7 @@ def _heading_hint(target: NoteSyntax | None, wanted: str) -> str:
     if target is None or not target.headings:
         return ""
     last = wanted.split("#")[-1]
-    names = [h.text for h in target.headings]
+    names = [text for _level, text in target.outline()]
     close = close_matches(last, names, n=1, cutoff=0.6)
     return f"; did you mean `{close[0]}`?" if close else ""
 

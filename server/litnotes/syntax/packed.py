@@ -1,0 +1,172 @@
+"""Packed sequences of records for the index form of a note (`NoteSyntax.index_form`).
+
+A record object with its int objects costs ~230 bytes (a 10k-note vault holds ~50k headings and
+~150k block ids); packed, a note's records of one kind take one string for their texts and one
+32-bit array for their numbers. A packed sequence reads as the tuple of records it packs (equal,
+same hash, same iteration); records are made anew on every read, so compare them with `==`,
+never `is`. Notes whose offsets pass 4 G characters, or whose texts hold a NUL, are not packed.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
+
+from .model import BlockId, Heading
+from .records import fast
+
+__all__ = ["PackedBlockIds", "PackedHeadings"]
+
+
+
+def _numbers(values: list[int]) -> array | None:
+    """`values` as 32-bit unsigned numbers (offsets of notes under 4 G characters), or None."""
+    try:
+        return array("I", values)
+    except OverflowError:
+        return None
+
+_make_heading = fast(Heading)
+_make_block = fast(BlockId)
+
+
+class _Packed(Sequence):
+    """What both packed sequences share: equality and hashing as the tuple, slicing, pickling."""
+
+    __slots__ = ()
+    _WIDTH = 1  # numbers per record
+
+    def __len__(self) -> int:
+        return len(self._numbers) // self._WIDTH
+
+    def __getitem__(self, index):
+        if isinstance(index, int) and 0 <= index < len(self):
+            return self._one(index)
+        return tuple(self)[index]
+
+    def __eq__(self, other) -> bool:
+        if type(other) is type(self):
+            return self.__reduce__()[1] == other.__reduce__()[1]
+        return isinstance(other, (tuple, list)) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))  # equal to the hash of the equal tuple
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({tuple(self)!r})"
+
+
+class PackedBlockIds(_Packed):
+    """A note's block ids: ids and kinds in two strings, the four offsets of each in one array,
+    instead of a `BlockId` object and four int objects per id (a literature note has one per
+    highlight). Reads as a tuple of `BlockId`s."""
+
+    __slots__ = ("_ids", "_kinds", "_numbers")
+    _WIDTH = 4
+
+    def __init__(self, ids: str, kinds: str, offsets: array) -> None:
+        self._ids, self._kinds, self._numbers = ids, kinds, offsets
+
+    @classmethod
+    def pack(cls, blocks: Sequence[BlockId]) -> Sequence[BlockId]:
+        """`blocks` packed; as they are when there are none or an id or kind holds a NUL."""
+        if not blocks:
+            return blocks
+        ids, kinds = "\0".join([b.id for b in blocks]), "\0".join([b.block_kind for b in blocks])
+        offsets = _numbers([v for b in blocks for v in (b.start, b.end, b.block_start, b.block_end)])
+        if offsets is None or ids.count("\0") + kinds.count("\0") != 2 * len(blocks) - 2:
+            return blocks
+        return cls(ids, kinds, offsets)
+
+    def __iter__(self) -> Iterator[BlockId]:
+        make, numbers = _make_block, iter(self._numbers)
+        for bid, kind, (start, end, block_start, block_end) in zip(
+                self._ids.split("\0"), self._kinds.split("\0"), zip(numbers, numbers, numbers, numbers)):
+            yield make(bid, start, end, block_start, block_end, kind)
+
+    def _one(self, i: int) -> BlockId:
+        o = self._numbers
+        return _make_block(self._ids.split("\0")[i], o[4 * i], o[4 * i + 1], o[4 * i + 2], o[4 * i + 3],
+                           self._kinds.split("\0")[i])
+
+    def block_map(self) -> Mapping[str, BlockId]:
+        """`NoteSyntax.block_map` of these ids, making a `BlockId` only for the ids looked up."""
+        ids, kinds = self._ids.split("\0"), self._kinds.split("\0")
+        keys = self._ids.lower().split("\0") if self._ids.isascii() else [i.lower() for i in ids]
+        if "list-item" not in kinds:
+            return _PackedBlockMap(dict(zip(keys, range(len(keys)))), ids, kinds, self._numbers)
+        sections = {k: i for i, (k, kind) in enumerate(zip(keys, kinds)) if kind != "list-item"}
+        items = {k: i for i, (k, kind) in enumerate(zip(keys, kinds)) if kind == "list-item"}
+        return _PackedBlockMap({**sections, **items}, ids, kinds, self._numbers)
+
+    def keys(self) -> list[str]:
+        """The lower-cased ids, in order, without making `BlockId`s."""
+        return self._ids.lower().split("\0")
+
+    def __reduce__(self):
+        return (PackedBlockIds, (self._ids, self._kinds, self._numbers))
+
+
+class _PackedBlockMap(Mapping):
+    """A packed note's block map (read-only): lower-cased id -> `BlockId`, made when looked up.
+    Resolving a link needs one entry of a target's map, not a record for each of its ~50 ids."""
+
+    __slots__ = ("_index", "_ids", "_kinds", "_offsets")
+
+    def __init__(self, index: dict[str, int], ids: list[str], kinds: list[str], offsets: array) -> None:
+        self._index, self._ids, self._kinds, self._offsets = index, ids, kinds, offsets
+
+    def __getitem__(self, key: str) -> BlockId:
+        i, o = self._index[key], self._offsets
+        return _make_block(self._ids[i], o[4 * i], o[4 * i + 1], o[4 * i + 2], o[4 * i + 3], self._kinds[i])
+
+    def get(self, key: str, default=None):
+        return self[key] if key in self._index else default
+
+    def __contains__(self, key) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+class PackedHeadings(_Packed):
+    """A note's headings: their texts in one string, level and five offsets of each in one array.
+    Reads as a tuple of `Heading`s; `outline()` gives (level, text) pairs without making them."""
+
+    __slots__ = ("_texts", "_numbers")
+    _WIDTH = 6
+
+    def __init__(self, texts: str, numbers: array) -> None:
+        self._texts, self._numbers = texts, numbers
+
+    @classmethod
+    def pack(cls, headings: Sequence[Heading]) -> Sequence[Heading]:
+        """`headings` packed; as they are when there are none or a text holds a NUL."""
+        if not headings:
+            return headings
+        texts = "\0".join([h.text for h in headings])
+        numbers = _numbers([v for h in headings for v in (h.level, h.start, h.end, h.text_start, h.text_end, h.section_end)])
+        if numbers is None or texts.count("\0") != len(headings) - 1:
+            return headings
+        return cls(texts, numbers)
+
+    def __iter__(self) -> Iterator[Heading]:
+        make, numbers = _make_heading, iter(self._numbers)
+        for text, (level, start, end, text_start, text_end, section_end) in zip(
+                self._texts.split("\0"), zip(numbers, numbers, numbers, numbers, numbers, numbers)):
+            yield make(level, text, start, end, text_start, text_end, section_end)
+
+    def _one(self, i: int) -> Heading:
+        n, j = self._numbers, 6 * i
+        return _make_heading(n[j], self._texts.split("\0")[i], n[j + 1], n[j + 2], n[j + 3], n[j + 4], n[j + 5])
+
+    def outline(self) -> list[tuple[int, str]]:
+        """(level, text) of each heading, in order."""
+        return list(zip(self._numbers[::6], self._texts.split("\0")))
+
+    def __reduce__(self):
+        return (PackedHeadings, (self._texts, self._numbers))
