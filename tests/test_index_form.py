@@ -229,3 +229,34 @@ def test_packed_headings_read_as_the_tuple_they_pack(text: str | None) -> None:
 def test_headings_with_a_nul_stay_records() -> None:
     note = parse_note("# a\0b\n\n## c\n")
     assert note.index_form().headings == note.headings and type(note.index_form().headings) is tuple
+
+
+LINK_CASES = {  # name -> note text: every field of `Link` the packed links must read back
+    "wikilinks, embeds, subpaths, display texts": "[[a]] ![[b#H]] [[c#^id|shown]] [[d|]] [[#own heading]] ![[e#]]\n",
+    "markdown links and a front-matter link": '---\nup: "[[fm target]]"\n---\n[text](f.md#Sec) ![img](p%20q.png) [](g.md)\n',
+    "in a comment and a table pipe": "%% [[hidden]] %%\n\n| a | [[x|y]] |\n|---|---|\n| [[z]] | b |\n",
+    "unicode and a lone surrogate": "[[Über 🔬|表現]] [[\ud800 odd]]\n",
+    "inside a literature note": None,  # the seed
+    "no links (not packed)": "just text\n",
+}
+
+
+@pytest.mark.parametrize("text", LINK_CASES.values(), ids=LINK_CASES.keys())
+def test_packed_links_read_as_the_tuple_they_pack(text: str | None) -> None:
+    note = parse_note(_seed() if text is None else text)
+    slim = note.index_form()
+    packed = slim.links
+    assert type(packed).__name__ == ("PackedLinks" if note.links else "tuple")
+    assert tuple(packed) == note.links and packed == note.links and list(packed) == list(note.links)
+    assert [type(link) for link in packed] == [type(link) for link in note.links]
+    assert [(link.subpath, link.display, link.embed, link.in_comment, link.table_pipe) for link in packed] == [
+        (link.subpath, link.display, link.embed, link.in_comment, link.table_pipe) for link in note.links]
+    assert len(packed) == len(note.links) and hash(packed) == hash(note.links)
+    assert [packed[i] for i in range(len(packed))] == list(note.links) and packed[1:] == note.links[1:]
+    assert slim.link_paths() == note.link_paths() == [link.path for link in note.links]
+    assert pickle.loads(pickle.dumps(packed)) == packed and pickle.loads(pickle.dumps(slim)) == slim
+
+
+def test_packed_links_keep_their_records_for_repeated_reads() -> None:
+    packed = parse_note("[[a]] [[b#c|d]]\n").index_form().links
+    assert next(iter(packed)) is next(iter(packed))  # references read the same ~500 notes per request

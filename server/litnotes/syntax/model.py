@@ -266,7 +266,7 @@ class NoteSyntax(_Record):
     frontmatter: Frontmatter | None
     headings: tuple[Heading, ...]  # index form: a `PackedHeadings`
     block_ids: tuple[BlockId, ...]  # in document order, duplicates kept (index form: a `PackedBlockIds`)
-    links: tuple[Link, ...]
+    links: tuple[Link, ...]  # index form: a `PackedLinks`
     citations: tuple[Citation, ...]
     tags: tuple[Tag, ...]
     callouts: tuple[Callout, ...]
@@ -295,11 +295,10 @@ class NoteSyntax(_Record):
             return self
         records = self.digest_records()  # computed once: the packed digests and the search names share them
         search = self._search_names(records)
-        from .packed import PackedBlockIds, PackedHeadings  # noqa: PLC0415 - packed builds this module's records
+        from .packed import PackedBlockIds, PackedHeadings, PackedLinks  # noqa: PLC0415 - packed builds this module's records
 
         return NoteSyntax(self.length, self.frontmatter, PackedHeadings.pack(self.headings),
-                          PackedBlockIds.pack(self.block_ids),
-                          self.links, self.citations,
+                          PackedBlockIds.pack(self.block_ids), PackedLinks.pack(self.links), self.citations,
                           self.tags, (), (), self.citekey_defs, self.glued_ids, self.problems, self.metadata,
                           _NO_EXTRA, False, len(self.highlights), _pack_digests(records, search), search)
 
@@ -365,6 +364,11 @@ class NoteSyntax(_Record):
         """Every block id, lower-cased, in document order (duplicates kept)."""
         ids = self.block_ids
         return [b.key for b in ids] if isinstance(ids, tuple) else ids.keys()
+
+    def link_paths(self) -> list[str]:
+        """The path of every link, in order (of a packed note, without making `Link`s)."""
+        links = self.links
+        return [link.path for link in links] if isinstance(links, tuple) else links.paths()
 
     def outline(self) -> list[tuple[int, str]]:
         """(level, text) of every heading, in order (of a packed note, without making `Heading`s)."""

@@ -45,7 +45,7 @@ def note_cite_defs(path: str, note: NoteSyntax) -> list[tuple[str, str]]:
 
 def summary(path: str, note: NoteSyntax, defines_keys: bool = True) -> Summary:
     depends: set[str] = set()
-    for linkpath in {link.path for link in note.links}:  # many links share a path: each once
+    for linkpath in set(note.link_paths()):  # many links share a path: each once
         if linkpath:
             depends.update("n:" + k for k in lookup_keys(linkpath))
             depends.add("a:" + name_key(linkpath))
