@@ -1,10 +1,11 @@
 """Packed sequences of records for the index form of a note (`NoteSyntax.index_form`).
 
-A record object with its int objects costs ~230 bytes (a 10k-note vault holds ~50k headings and
-~150k block ids); packed, a note's records of one kind take one string for their texts and one
-32-bit array for their numbers. A packed sequence reads as the tuple of records it packs (equal,
-same hash, same iteration); records are made anew on every read, so compare them with `==`,
-never `is`. Notes whose offsets pass 4 G characters, or whose texts hold a NUL, are not packed.
+A record object with its int objects costs ~230-300 bytes (the 10k-note bench vault holds ~53k
+headings, ~53k links and ~150k block ids); packed, a note's records of one kind take a string or
+three for their texts and one 32-bit array for their numbers. A packed sequence reads as the tuple
+of records it packs (equal, same hash, same iteration); records are made on read (links are kept
+for the most recently read notes), so compare them with `==`, never `is`. Notes whose offsets
+pass 4 G characters, or whose texts hold a NUL, are not packed.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from .records import fast
 __all__ = ["PackedBlockIds", "PackedHeadings", "PackedLinks"]
 
 
-
 def _numbers(values: list[int]) -> array | None:
     """`values` as 32-bit unsigned numbers (offsets of notes under 4 G characters), or None."""
     try:
@@ -26,13 +26,14 @@ def _numbers(values: list[int]) -> array | None:
     except OverflowError:
         return None
 
+
 _make_heading = fast(Heading)
 _make_block = fast(BlockId)
 _make_link = fast(Link)
 
 
 class _Packed(Sequence):
-    """What both packed sequences share: equality and hashing as the tuple, slicing, pickling."""
+    """What the packed sequences share: length, indexing and slicing, equality and hashing as the tuple."""
 
     __slots__ = ()
     _WIDTH = 1  # numbers per record
