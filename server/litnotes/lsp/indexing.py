@@ -169,6 +169,20 @@ def _swap(ls: LitnotesServer, session: Session, host: VaultHost) -> None:
     session.published.clear()
     ls.publisher.changed(set(open_uris.values()), None)
     gc.freeze()  # the new index is long-lived: full collections must not rescan it during requests
+    _return_free_memory()
+
+
+def _return_free_memory() -> None:
+    """Hand the heap pages indexing freed (worker results, unpickled chunks) back to the system:
+    glibc keeps them otherwise (3 MB of RSS at 10k notes). Elsewhere there is nothing to do."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes  # noqa: PLC0415 - only here
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # another C library (musl) or none to load
+        pass
 
 
 def open_changes(ls: LitnotesServer, session: Session, vault, open_uris: dict[str, str] | None = None) -> list:
