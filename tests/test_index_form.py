@@ -260,3 +260,16 @@ def test_packed_links_read_as_the_tuple_they_pack(text: str | None) -> None:
 def test_packed_links_keep_their_records_for_repeated_reads() -> None:
     packed = parse_note("[[a]] [[b#c|d]]\n").index_form().links
     assert next(iter(packed)) is next(iter(packed))  # references read the same ~500 notes per request
+
+
+def test_making_the_index_form_keeps_no_detailed_note_alive() -> None:
+    # A worker parses thousands of notes and keeps only their index forms: the block-map cache must
+    # not hold the detailed notes (it did: ~100 MB per worker).
+    from litnotes.syntax import model
+
+    note = parse_note(_seed())
+    slim = note.index_form()
+    assert slim.search_names() == note.search_names()  # (this asks the detailed note's block map: cached)
+    model._BLOCK_MAPS.clear()
+    parse_note(_seed()).index_form()
+    assert all(kept.detailed is False for kept, _ in model._BLOCK_MAPS.values())

@@ -294,7 +294,9 @@ class NoteSyntax(_Record):
         if not self.detailed:
             return self
         records = self.digest_records()  # computed once: the packed digests and the search names share them
-        search = self._search_names(records)
+        # The block map is made, not kept: the detailed note is dropped now (a worker would otherwise
+        # hold its last 1,024 detailed notes, ~100 MB, through the block-map cache).
+        search = self._search_names(records, self._make_block_map())
         from .packed import PackedBlockIds, PackedHeadings, PackedLinks  # noqa: PLC0415 - packed builds this module's records
 
         return NoteSyntax(self.length, self.frontmatter, PackedHeadings.pack(self.headings),
@@ -302,10 +304,11 @@ class NoteSyntax(_Record):
                           self.tags, (), (), self.citekey_defs, self.glued_ids, self.problems, self.metadata,
                           _NO_EXTRA, False, len(self.highlights), _pack_digests(records, search), search)
 
-    def named_highlights(self, records: list[list[str]] | None = None) -> list[list[str]]:
+    def named_highlights(self, records: list[list[str]] | None = None,
+                         block_map: Mapping[str, BlockId] | None = None) -> list[list[str]]:
         """The digest fields of the highlights that name a block of the note's block map, in
         document order, one per block (what workspace search lists as highlights)."""
-        block_map = self.block_map()
+        block_map = self.block_map() if block_map is None else block_map
         named, seen = [], set()
         for fields in self.digest_records() if records is None else records:
             key = fields[0].lower()
@@ -321,14 +324,14 @@ class NoteSyntax(_Record):
         Workspace search scans these; the index form keeps them, so a restart does not redo them."""
         if not self.detailed:
             return self.search_packed
-        return self._search_names(None)
+        return self._search_names(None, self.block_map())
 
-    def _search_names(self, records: list[list[str]] | None) -> bytes:
+    def _search_names(self, records: list[list[str]] | None, block_map: Mapping[str, BlockId]) -> bytes:
         names = [alias for alias, _, _ in self.frontmatter.aliases] if self.frontmatter else []
         names += [h.text for h in self.headings]
         if self.block_ids:
-            names += ["^" + key for key, _ in sorted(self.block_map().items(), key=lambda item: item[1].start)]
-            names += [f"{f[2]} {f[1]} · p. {f[3]}: {f[5]} {f[4]}" for f in self.named_highlights(records)]
+            names += ["^" + key for key, _ in sorted(block_map.items(), key=lambda item: item[1].start)]
+            names += [f"{f[2]} {f[1]} · p. {f[3]}: {f[5]} {f[4]}" for f in self.named_highlights(records, block_map)]
         text = "\n".join(names)
         if text.count("\n") != len(names) - 1 and names:  # a name holds a line break: one line per name
             text = "\n".join(n.replace("\n", " ") for n in names)
@@ -383,15 +386,17 @@ class NoteSyntax(_Record):
         kept = _BLOCK_MAPS.get(id(self))
         if kept is not None and kept[0] is self:
             return kept[1]
-        if not isinstance(self.block_ids, tuple):  # a `PackedBlockIds`
-            found = self.block_ids.block_map()
-        else:
-            sections: dict[str, BlockId] = {}
-            items: dict[str, BlockId] = {}
-            for b in self.block_ids:
-                (items if b.block_kind == "list-item" else sections)[b.id.lower()] = b
-            found = {**sections, **items} if items else sections
+        found = self._make_block_map()
         if len(_BLOCK_MAPS) >= _BLOCK_MAPS_KEPT:
             _BLOCK_MAPS.pop(next(iter(_BLOCK_MAPS)), None)
         _BLOCK_MAPS[id(self)] = (self, found)
         return found
+
+    def _make_block_map(self) -> Mapping[str, BlockId]:
+        if not isinstance(self.block_ids, tuple):  # a `PackedBlockIds`
+            return self.block_ids.block_map()
+        sections: dict[str, BlockId] = {}
+        items: dict[str, BlockId] = {}
+        for b in self.block_ids:
+            (items if b.block_kind == "list-item" else sections)[b.id.lower()] = b
+        return {**sections, **items} if items else sections
