@@ -72,17 +72,17 @@ def _report(root: Path, vault, fmt: str, min_severity: str, out, started: float)
     found = check_vault(vault)
     limit = SEVERITY_RANK[min_severity]
     shown = [d for path in sorted(found) for d in found[path] if SEVERITY_RANK[d.severity] <= limit]
-    texts = {}
-    for path in {d.path for d in shown}:
+
+    def text_of(path: str) -> str:
         if path == CONFIG_NAME:
-            texts[path] = (root / CONFIG_NAME).read_text(encoding="utf-8", errors="replace")
-        else:
-            texts[path] = read_note(root / path, 1 << 62)[0] or ""
+            return (root / CONFIG_NAME).read_text(encoding="utf-8", errors="replace")
+        return read_note(root / path, 1 << 62)[0] or ""
+
     elapsed = time.perf_counter() - started
     if fmt == "json":
-        print(render_json(shown, texts), file=out)
+        print(render_json(shown, text_of), file=out)
     else:
-        for line in render_text(shown, texts):
+        for line in render_text(shown, text_of):
             print(line, file=out)
         counts = {s: 0 for s in SEVERITY_RANK}
         for diags in found.values():
