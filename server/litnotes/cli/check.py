@@ -13,9 +13,10 @@ import time
 from pathlib import Path
 
 from ..disk import CONFIG_NAME, LoadStats, load_vault, read_note, save_index
-from ..features import SEVERITY_RANK, check_vault
+from ..features import SEVERITY_RANK, diagnose_note
 from ..features.cards import citation_card
-from .render import render_json, render_text
+from .parallel import run_parts, split_by_weight, usable_cores
+from .render import json_array, json_items, render_text
 
 __all__ = ["run_check", "run_cite"]
 
@@ -69,25 +70,38 @@ def _finish_saving(stats: LoadStats, saving: int | bool | None) -> None:
 
 
 def _report(root: Path, vault, fmt: str, min_severity: str, out, started: float) -> int:
-    found = check_vault(vault)
     limit = SEVERITY_RANK[min_severity]
-    shown = [d for path in sorted(found) for d in found[path] if SEVERITY_RANK[d.severity] <= limit]
 
     def text_of(path: str) -> str:
         if path == CONFIG_NAME:
             return (root / CONFIG_NAME).read_text(encoding="utf-8", errors="replace")
         return read_note(root / path, 1 << 62)[0] or ""
 
+    def weight(path: str) -> int:  # about what diagnosing and rendering the path costs
+        note = vault.notes.get(path)
+        return len(note.links) + len(note.citations) + 2 if note is not None else 20
+
+    def part(paths: list[str]) -> tuple[list[str], dict[str, int]]:
+        """The rendered diagnostics of some paths (in order) and the count of each severity."""
+        counts = {s: 0 for s in SEVERITY_RANK}
+        shown = []
+        for path in paths:
+            for d in diagnose_note(vault, path):
+                counts[d.severity] += 1
+                if SEVERITY_RANK[d.severity] <= limit:
+                    shown.append(d)
+        return (json_items(shown, text_of) if fmt == "json" else render_text(shown, text_of)), counts
+
+    paths = sorted(set(vault.notes) | set(vault.problem_paths) | set(vault.libraries))  # as check_vault
+    results = run_parts(part, split_by_weight(paths, weight, usable_cores()), (out,))
+    counts = {s: sum(c[s] for _, c in results) for s in SEVERITY_RANK}
     elapsed = time.perf_counter() - started
     if fmt == "json":
-        print(render_json(shown, text_of), file=out)
+        print(json_array([item for rendered, _ in results for item in rendered]), file=out)
     else:
-        for line in render_text(shown, text_of):
-            print(line, file=out)
-        counts = {s: 0 for s in SEVERITY_RANK}
-        for diags in found.values():
-            for d in diags:
-                counts[d.severity] += 1
+        for rendered, _ in results:
+            for line in rendered:
+                print(line, file=out)
         notes = vault.notes.values()
         hidden = sum(n for s, n in counts.items() if SEVERITY_RANK[s] > limit)
         print(
@@ -98,7 +112,7 @@ def _report(root: Path, vault, fmt: str, min_severity: str, out, started: float)
             + f"; {elapsed:.2f} s",
             file=out,
         )
-    return 1 if any(d.severity == "error" for diags in found.values() for d in diags) else 0
+    return 1 if counts["error"] else 0
 
 
 def _count(n: int, word: str) -> str:
