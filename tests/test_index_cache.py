@@ -116,11 +116,13 @@ def test_a_cache_cut_between_two_chunks_is_discarded(vault: Path, monkeypatch) -
     ends = []
     while pickle.load(stream) is not None:
         ends.append(stream.tell())
-    assert len(ends) == stats.notes > 2
-    path.write_bytes(data[: ends[-2]])  # whole chunks only, no end marker
-    found, stats = cached(vault)
-    assert stats.parsed == stats.notes and found == fresh(vault)
-    assert not path.exists()
+    assert len(ends) == stats.notes + 1 and stats.notes > 2  # a chunk per note, then the dependency-key table
+    for cut in (ends[-3], ends[-2]):  # whole chunks without the key table; everything but the end marker
+        path.write_bytes(data[:cut])
+        found, stats = cached(vault)
+        assert stats.parsed == stats.notes and found == fresh(vault)
+        assert not path.exists()
+        save_index(stats)
 
 
 def test_summaries_made_by_workers_and_kept_in_the_index_equal_a_rebuild(vault: Path) -> None:
@@ -137,3 +139,18 @@ def test_summaries_made_by_workers_and_kept_in_the_index_equal_a_rebuild(vault: 
     assert stats.parsed == 0
     assert host.vault.summary("literature notes/smith2020.md").cites == ()
     assert host.vault.summary("literature notes/vaswani2017.md").cites != ()
+
+
+def test_a_vault_loaded_from_the_index_holds_each_dependency_key_once(vault: Path) -> None:
+    # The file keeps the keys in one table: a key several notes depend on is one string, shared by
+    # their summaries and by the reverse index (4 MB less at 10k notes).
+    _, stats = cached(vault)
+    save_index(stats)
+    host, stats = load_vault(vault, workers=1, use_index=True)
+    assert stats.parsed == 0
+    vault_ = host.vault
+    keys = [k for path in vault_.notes for k in vault_.summary(path).depends]
+    assert len(keys) > len(set(keys))  # some key is used by several notes
+    assert len({id(k) for k in keys}) == len(set(keys))
+    table = {k: k for k in vault_._tables.dependents}
+    assert all(table[k] is k for k in keys)

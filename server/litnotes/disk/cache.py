@@ -22,15 +22,17 @@ import pickle
 import sys
 import tempfile
 import time
+from array import array
 from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
+from ..vault.index import Summary
 
 __all__ = ["IndexCache", "cache_root"]
 
 log = logging.getLogger(__name__)
-FORMAT = 3  # 2: the body is a sequence of pickled chunks ending with None; 3: entries hold the note's summary
+FORMAT = 4  # 2: chunks ending with None; 3: entries hold the note's summary; 4: its dependency keys in one table
 CHUNK = 250  # notes per pickled chunk: writing one holds the interpreter for ~10 ms, not for the whole index
 MAGIC = "litnotes-index"
 SUMMARY_SOURCES = ("index.py", "names.py", "resolver.py")  # the vault modules `summary()` runs
@@ -78,10 +80,18 @@ class IndexCache:
                 if header != self.header:
                     raise ValueError("header differs (another version, parser, vault or settings)")
                 entries: dict = {}
+                keys: list[str] | None = None
                 while (chunk := pickle.load(f)) is not None:  # a file cut short ends in EOFError, not None
-                    if not isinstance(chunk, dict):
-                        raise ValueError("body is not a sequence of mappings")
-                    entries.update(chunk)
+                    if isinstance(chunk, list) and keys is None:
+                        keys = chunk  # the dependency-key table, after the entries
+                    elif isinstance(chunk, dict) and keys is None:
+                        entries.update(chunk)
+                    else:
+                        raise ValueError("body is not a sequence of mappings and one key table")
+                if keys is None:
+                    raise ValueError("no dependency-key table")
+                entries = {rel: (stamp, syntax, problems, _summary(packed, keys))
+                           for rel, (stamp, syntax, problems, packed) in entries.items()}
         except FileNotFoundError:
             return False
         except Exception as exc:  # noqa: BLE001 - never trust a cache that does not read back perfectly
@@ -110,10 +120,14 @@ class IndexCache:
             with os.fdopen(fd, "wb") as f:
                 f.write(len(header).to_bytes(4, "big") + header)
                 items = list(entries.items())
+                keys: dict[str, int] = {}
                 for i in range(0, len(items), CHUNK):
                     # Chunks, so that the language server's requests get their turn while it saves in a thread.
-                    pickle.dump(dict(items[i:i + CHUNK]), f, protocol=pickle.HIGHEST_PROTOCOL)
+                    chunk = {rel: (stamp, syntax, problems, _packed(made, keys))
+                             for rel, (stamp, syntax, problems, made) in items[i:i + CHUNK]}
+                    pickle.dump(chunk, f, protocol=pickle.HIGHEST_PROTOCOL)
                     time.sleep(0)
+                pickle.dump(list(keys), f, protocol=pickle.HIGHEST_PROTOCOL)
                 pickle.dump(None, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
         except OSError as exc:
@@ -124,3 +138,19 @@ class IndexCache:
             self.path.unlink()
         except OSError:
             pass
+
+
+def _packed(made: Summary | None, keys: dict[str, int]):
+    """A summary as the file keeps it: its dependency keys as numbers into one table for the whole
+    vault, so that a load makes each key once (a key used by several notes was a string per note:
+    53k extra strings, 4 MB, at 10k notes) and the tables built from them share those strings."""
+    if made is None:
+        return None
+    return made.aliases, made.cites, array("I", [keys.setdefault(k, len(keys)) for k in made.depends])
+
+
+def _summary(packed, keys: list[str]) -> Summary | None:
+    if packed is None:
+        return None
+    aliases, cites, numbers = packed
+    return Summary(aliases, cites, tuple(map(keys.__getitem__, numbers)))
