@@ -32,3 +32,24 @@ def test_the_cache_stays_within_its_size_and_respects_the_note_limit(tmp_path: P
         cache.read(str(tmp_path / f"{i}.md"), 1000)
     assert cache.chars <= 800
     assert cache.read(str(tmp_path / "0.md"), 10) == read_note(tmp_path / "0.md", 10)  # too large now: not reused
+
+
+def test_the_inside_check_hands_over_a_regular_files_stat_and_never_a_links(tmp_path: Path) -> None:
+    # References read hundreds of closed notes: the symlink check's lstat doubles as the cache's
+    # stat for a regular file; a link is resolved and stat-ed again by the reader.
+    from litnotes.disk.scan import InsideCheck
+
+    root = tmp_path / "vault"
+    (root / "dir").mkdir(parents=True)
+    (root / "dir" / "a.md").write_text("a", encoding="utf-8")
+    (tmp_path / "outside.md").write_text("secret", encoding="utf-8")
+    os.symlink(tmp_path / "outside.md", root / "dir" / "out.md")
+    os.symlink(root / "dir" / "a.md", root / "dir" / "in.md")
+    check = InsideCheck(root)
+    inside, st = check.checked("dir/a.md")
+    assert inside and st is not None and (st.st_ino, st.st_size) == (os.stat(root / "dir" / "a.md").st_ino, 1)
+    assert check.checked("dir/out.md") == (False, None) and not check("dir/out.md")
+    assert check.checked("dir/in.md") == (True, None)
+    assert check.checked("dir/missing.md") == (True, None)
+    cache = TextCache()
+    assert cache.read(str(root / "dir" / "a.md"), 100, st)[0] == "a"

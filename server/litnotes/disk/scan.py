@@ -97,19 +97,26 @@ class InsideCheck:
         self._folders: dict[str, str] = {}
 
     def __call__(self, rel: str) -> bool:
+        return self.checked(rel)[0]
+
+    def checked(self, rel: str) -> tuple[bool, os.stat_result | None]:
+        """(inside, the file's `stat`) where the check learnt it on the way (a regular file's
+        `lstat` is its `stat`: a reader need not ask again), else (inside, None)."""
         folder, _, name = rel.rpartition("/")
         if rel.startswith("/") or name in ("", ".", ".."):
-            return resolves_inside(Path(self.root_real), rel)
+            return resolves_inside(Path(self.root_real), rel), None
         real = self._folders.get(folder)
         if real is None:
             real = self._folders[folder] = os.path.realpath(os.path.join(self.root_real, folder))
         path = os.path.join(real, name)
+        st = None
         try:
-            if stat.S_ISLNK(os.lstat(path).st_mode):
-                path = os.path.realpath(path)
+            st = os.lstat(path)
+            if stat.S_ISLNK(st.st_mode):
+                path, st = os.path.realpath(path), None
         except OSError:
             pass  # missing: resolves to itself, as `realpath` does
-        return _inside(path, self.root_real)
+        return _inside(path, self.root_real), st
 
 
 def _bytes(n: int) -> str:

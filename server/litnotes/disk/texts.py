@@ -25,13 +25,15 @@ class TextCache:
         self.reads = 0  # files actually read (tests assert on it)
         self._kept: OrderedDict[str, tuple[tuple[int, int, int], str, tuple[Problem, ...]]] = OrderedDict()
 
-    def read(self, path: str, max_bytes: int) -> tuple[str | None, tuple[Problem, ...]]:
-        """`read_note(path, max_bytes)`, from the cache when the file has not changed since."""
-        try:
-            st = os.stat(path)
-        except OSError:
-            self._drop(path)
-            return read_note(path, max_bytes)
+    def read(self, path: str, max_bytes: int, st: os.stat_result | None = None) -> tuple[str | None, tuple[Problem, ...]]:
+        """`read_note(path, max_bytes)`, from the cache when the file has not changed since (`st`:
+        the file's `os.stat(path)` if the caller has it)."""
+        if st is None:
+            try:
+                st = os.stat(path)
+            except OSError:
+                self._drop(path)
+                return read_note(path, max_bytes)
         stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
         kept = self._kept.get(path)
         if kept is not None and kept[0] == stamp and st.st_size <= max_bytes:

@@ -36,6 +36,8 @@ SYMBOL_KINDS = {
 }
 
 
+URI_CACHE_SIZE = 20_000  # file URIs a session keeps between requests (about 2 MB)
+
 class Places:
     """URIs and ranges of one session's files. `range` uses a file's line index (computed once);
     `locations` converts a batch (references into thousands of closed notes) reading each closed
@@ -45,7 +47,7 @@ class Places:
         self.ls, self.session = ls, session
         self.open = ls.open_uris(session)
         self._indexes: dict[str, LineIndex] = {}
-        self._uris: dict[str, str] = {}
+        self._uris = session.uris
         self._root_uri = path_to_uri(session.root)
 
     def uri(self, rel: str) -> str:
@@ -54,6 +56,8 @@ class Places:
         uri = self._uris.get(rel)
         if uri is None:
             uri = child_uri(self._root_uri, rel) or path_to_uri(Path(rel) if rel.startswith("/") else self.session.root / rel)
+            if len(self._uris) >= URI_CACHE_SIZE:
+                self._uris.clear()
             self._uris[rel] = uri
         return uri
 

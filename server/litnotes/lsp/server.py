@@ -151,8 +151,8 @@ class LitnotesServer(LanguageServer):
                 allowed = session.contains(session.root / rel)
                 if name not in ("", ".", ".."):
                     folders[folder] = allowed
-            readable = allowed and inside(rel)
-            yield rel, self.note_texts.read(os.path.join(root, rel), limit)[0] if readable else None
+            readable, st = inside.checked(rel) if allowed else (False, None)
+            yield rel, self.note_texts.read(os.path.join(root, rel), limit, st)[0] if readable else None
 
     # --- the only writer -------------------------------------------------------------------
     def apply(self, session: Session, changes: list[Change], edited_uri: str | None = None) -> None:
