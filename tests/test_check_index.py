@@ -5,7 +5,6 @@ check without the index prints; the index is written while the diagnostics run."
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -14,16 +13,10 @@ import pytest
 from litnotes.cli import main
 from litnotes.disk import load as load_module
 
-DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo-vault"
-
-
 @pytest.fixture
-def vault(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("LITNOTES_CACHE_DIR", str(tmp_path / "cache"))
-    root = tmp_path / "vault"
-    shutil.copytree(DEMO, root)
-    _age(root)
-    return root
+def vault(demo_copy: Path) -> Path:
+    _age(demo_copy)
+    return demo_copy
 
 
 def _age(root: Path, seconds: float = 60) -> None:
@@ -93,9 +86,9 @@ def test_a_note_rewritten_within_its_clock_tick_is_not_reused(vault: Path, capsy
 
 
 def test_without_fork_the_index_is_written_after_the_report(vault: Path, capsys, parses, monkeypatch) -> None:
-    from litnotes.cli import check as check_module
+    from litnotes.cli import parallel
 
-    monkeypatch.setattr(check_module.threading, "active_count", lambda: 2)  # as if another thread ran
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)  # as if another thread ran
     first = check(vault, capsys)
     cold = len(parses)
     assert check(vault, capsys) == first and len(parses) == cold

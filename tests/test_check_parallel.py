@@ -63,9 +63,9 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     made: list[int] = []
     real = parallel._fork
 
-    def counted(work, part):
+    def counted(work, part, *rest):
         made.append(len(part))
-        return real(work, part)
+        return real(work, part, *rest)
 
     monkeypatch.setattr(parallel, "_fork", counted)
     return made

@@ -15,15 +15,9 @@ import pytest
 from litnotes.disk import IndexCache, load_vault, save_index
 from litnotes.features import check_vault
 
-DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo-vault"
-
-
 @pytest.fixture
-def vault(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("LITNOTES_CACHE_DIR", str(tmp_path / "cache"))
-    root = tmp_path / "vault"
-    shutil.copytree(DEMO, root)
-    return root
+def vault(demo_copy: Path) -> Path:
+    return demo_copy
 
 
 def fresh(root: Path) -> dict:

@@ -203,6 +203,16 @@ def test_compressed_digests_read_back_as_the_detailed_notes_digests(quotes: list
         assert len(slim.highlight_digest) < len(text) / 20
 
 
+def assert_reads_as(packed, records: tuple) -> None:
+    """A packed sequence reads as the tuple of records it packs: iterated, compared, hashed,
+    indexed, sliced and pickled."""
+    assert tuple(packed) == records and packed == records and list(packed) == list(records)
+    assert [type(r) for r in packed] == [type(r) for r in records]
+    assert len(packed) == len(records) and hash(packed) == hash(records)
+    assert [packed[i] for i in range(len(packed))] == list(records) and packed[1:] == records[1:]
+    assert pickle.loads(pickle.dumps(packed)) == packed
+
+
 HEADING_CASES = {  # name -> note text: what the packed headings must read back as
     "levels, closing hashes, setext and a section": "# Title\n\ntext\n\n## Methods ##\n\nbody\n\nSetext\n===\n\n### Deep\n",
     "empty heading texts": "#\n\n## \n\n# last\n",
@@ -217,12 +227,10 @@ def test_packed_headings_read_as_the_tuple_they_pack(text: str | None) -> None:
     note = parse_note(_seed() if text is None else text)
     packed = note.index_form().headings
     assert type(packed).__name__ == ("PackedHeadings" if note.headings else "tuple")
-    assert tuple(packed) == note.headings and packed == note.headings and list(packed) == list(note.headings)
-    assert len(packed) == len(note.headings) and hash(packed) == hash(note.headings)
-    assert [packed[i] for i in range(len(packed))] == list(note.headings) and packed[1:] == note.headings[1:]
+    assert_reads_as(packed, note.headings)
     assert note.index_form().outline() == note.outline() == [(h.level, h.text) for h in note.headings]
     slim = note.index_form()
-    assert pickle.loads(pickle.dumps(packed)) == packed and pickle.loads(pickle.dumps(slim)) == slim
+    assert pickle.loads(pickle.dumps(slim)) == slim
     assert slim.search_names() == note.search_names() and slim.index_form() is slim
 
 
@@ -247,14 +255,11 @@ def test_packed_links_read_as_the_tuple_they_pack(text: str | None) -> None:
     slim = note.index_form()
     packed = slim.links
     assert type(packed).__name__ == ("PackedLinks" if note.links else "tuple")
-    assert tuple(packed) == note.links and packed == note.links and list(packed) == list(note.links)
-    assert [type(link) for link in packed] == [type(link) for link in note.links]
+    assert_reads_as(packed, note.links)
     assert [(link.subpath, link.display, link.embed, link.in_comment, link.table_pipe) for link in packed] == [
         (link.subpath, link.display, link.embed, link.in_comment, link.table_pipe) for link in note.links]
-    assert len(packed) == len(note.links) and hash(packed) == hash(note.links)
-    assert [packed[i] for i in range(len(packed))] == list(note.links) and packed[1:] == note.links[1:]
     assert slim.link_paths() == note.link_paths() == [link.path for link in note.links]
-    assert pickle.loads(pickle.dumps(packed)) == packed and pickle.loads(pickle.dumps(slim)) == slim
+    assert pickle.loads(pickle.dumps(slim)) == slim
 
 
 def test_packed_links_keep_their_records_for_repeated_reads() -> None:
@@ -272,4 +277,15 @@ def test_making_the_index_form_keeps_no_detailed_note_alive() -> None:
     assert slim.search_names() == note.search_names()  # (this asks the detailed note's block map: cached)
     model._BLOCK_MAPS.clear()
     parse_note(_seed()).index_form()
-    assert all(kept.detailed is False for kept, _ in model._BLOCK_MAPS.values())
+    assert all(kept.detailed is False for kept in model._BLOCK_MAPS.owners())
+
+
+def test_values_kept_by_identity_are_bounded_and_never_served_to_an_equal_object() -> None:
+    from litnotes.syntax.records import KeptByIdentity
+
+    kept = KeptByIdentity(2)
+    a, b, c, a_again = ("a",), ("b",), ("c",), tuple(["a"])
+    assert kept.keep(a, 1) == 1 and kept.get(a) == 1 and kept.get(a_again) is None  # equal, not the same object
+    kept.keep(b, 2)
+    kept.keep(c, 3)  # the oldest, a, goes
+    assert kept.get(a) is None and (kept.get(b), kept.get(c)) == (2, 3) and kept.owners() == [b, c]

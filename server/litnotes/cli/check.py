@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
-from ..disk import CONFIG_NAME, LoadStats, load_vault, read_note, save_index
-from ..features import SEVERITY_RANK, diagnose_note
+from ..disk import CONFIG_NAME, SETTLE_SECONDS, LoadStats, load_vault, read_note, save_index
+from ..features import SEVERITY_RANK, checked_paths, diagnose_note
 from ..features.cards import citation_card
-from .parallel import run_parts, split_by_weight, usable_cores
+from .parallel import can_fork, fork_call, run_parts, split_by_weight, usable_cores
 from .render import json_array, json_items, render_text
 
 __all__ = ["run_check", "run_cite"]
-
-SETTLE_SECONDS = 2.0  # notes modified this shortly before a check are not saved in the persistent index
 
 
 def run_check(vault_dir: str, fmt: str, min_severity: str, out=None, use_index: bool = True) -> int:
@@ -44,22 +41,10 @@ def _start_saving(stats: LoadStats, out) -> int | bool | None:
     another core), else (True) after the report."""
     if stats.index is None:
         return None
-    if not hasattr(os, "fork") or threading.active_count() > 1:
+    if not can_fork():
         return True
-    for stream in (out, sys.stdout, sys.stderr):
-        stream.flush()  # nothing buffered may be written twice
-    try:
-        pid = os.fork()
-    except OSError:
-        return True
-    if pid == 0:  # the child: write, then leave without running the parent's exit handlers or flushing its buffers
-        code = 1
-        try:
-            save_index(stats, SETTLE_SECONDS)
-            code = 0
-        finally:
-            os._exit(code)
-    return pid
+    pid = fork_call(lambda: save_index(stats, SETTLE_SECONDS), (out,))
+    return True if pid is None else pid
 
 
 def _finish_saving(stats: LoadStats, saving: int | bool | None) -> None:
@@ -92,8 +77,8 @@ def _report(root: Path, vault, fmt: str, min_severity: str, out, started: float)
                     shown.append(d)
         return (json_items(shown, text_of) if fmt == "json" else render_text(shown, text_of)), counts
 
-    paths = sorted(set(vault.notes) | set(vault.problem_paths) | set(vault.libraries))  # as check_vault
-    results = run_parts(part, split_by_weight(paths, weight, usable_cores()), (out,))
+    parts = split_by_weight(checked_paths(vault), weight, usable_cores())
+    results = run_parts(part, parts, (out,))
     counts = {s: sum(c[s] for _, c in results) for s in SEVERITY_RANK}
     elapsed = time.perf_counter() - started
     if fmt == "json":

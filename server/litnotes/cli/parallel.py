@@ -16,7 +16,7 @@ import sys
 import threading
 from typing import Callable, Sequence, TypeVar
 
-__all__ = ["run_parts", "split_by_weight", "usable_cores"]
+__all__ = ["run_parts", "split_by_weight", "usable_cores", "fork_call"]
 
 T = TypeVar("T")
 SMALL = 400  # items below which one process does the whole job (a fork costs a few milliseconds)
@@ -45,15 +45,35 @@ def split_by_weight(items: Sequence[T], weight: Callable[[T], int], parts: int) 
     return runs
 
 
-def run_parts(work: Callable[[list[T]], object], parts: list[list[T]], streams=()) -> list[object]:
-    """`[work(part) for part in parts]`, the parts but the last in forked children (see the module)."""
-    if len(parts) < 2 or sum(map(len, parts)) < SMALL or not hasattr(os, "fork") or threading.active_count() > 1:
-        return [work(part) for part in parts]
+def can_fork() -> bool:
+    """Forking is safe: the platform has it and no other thread runs (a fork copies only this one)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def fork_call(fn: Callable[[], object], streams=()) -> int | None:
+    """Run `fn()` in a forked child and return its pid (None when the fork fails). The child leaves
+    with status 0 or 1, without the parent's exit handlers or buffered output (flushed here first)."""
     for stream in (*streams, sys.stdout, sys.stderr):
         stream.flush()  # nothing buffered may be written twice
-    children: list[tuple[int, int] | None] = []
-    for part in parts[:-1]:
-        children.append(_fork(work, part))
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:
+        code = 1
+        try:
+            fn()
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+def run_parts(work: Callable[[list[T]], object], parts: list[list[T]], streams=()) -> list[object]:
+    """`[work(part) for part in parts]`, the parts but the last in forked children (see the module)."""
+    if len(parts) < 2 or sum(map(len, parts)) < SMALL or not can_fork():
+        return [work(part) for part in parts]
+    children = [_fork(work, part, streams) for part in parts[:-1]]
     results: list[object] = [None] * len(parts)
     results[-1] = work(parts[-1])
     for i, child in enumerate(children):
@@ -62,23 +82,24 @@ def run_parts(work: Callable[[list[T]], object], parts: list[list[T]], streams=(
     return results
 
 
-def _fork(work, part) -> tuple[int, int] | None:
+def _fork(work, part, streams=()) -> tuple[int, int] | None:
+    """(pid, read end of its pipe) of a child sending `work(part)` pickled, or None."""
     try:
         read_end, write_end = os.pipe()
-        pid = os.fork()
     except OSError:
         return None
-    if pid == 0:  # the child: send the result, then leave without the parent's exit handlers or buffers
-        code = 1
-        try:
-            os.close(read_end)
-            data = pickle.dumps(work(part), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(data)
-            code = 0
-        finally:
-            os._exit(code)
+
+    def child() -> None:
+        os.close(read_end)
+        data = pickle.dumps(work(part), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(data)
+
+    pid = fork_call(child, streams)
     os.close(write_end)
+    if pid is None:
+        os.close(read_end)
+        return None
     return pid, read_end
 
 

@@ -25,10 +25,11 @@ from .config import CONFIG_NAME, load_settings
 from .libraries import LibraryCache, is_library_candidate, library_changes
 from .scan import ScanResult, read_note, scan_vault
 
-__all__ = ["load_vault", "LoadStats", "POOL_THRESHOLD", "save_index"]
+__all__ = ["load_vault", "LoadStats", "POOL_THRESHOLD", "save_index", "SETTLE_SECONDS"]
 
 log = logging.getLogger(__name__)
 POOL_THRESHOLD = 1500  # below this many notes a process pool costs more than it saves
+SETTLE_SECONDS = 2.0  # what the server and check pass to `save_index`: notes modified this shortly before a load are not saved
 
 
 @dataclass

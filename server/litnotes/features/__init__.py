@@ -4,7 +4,7 @@ Architecture invariant: no I/O, no pygls/lsprotocol, and settings arrive through
 """
 
 from .codes import CODES, CodeInfo
-from .diagnostics import check_vault, diagnose_note
+from .diagnostics import check_vault, checked_paths, diagnose_note
 from .types import SEVERITY_RANK, Diagnostic, Related
 
-__all__ = ["diagnose_note", "check_vault", "Diagnostic", "Related", "CODES", "CodeInfo", "SEVERITY_RANK"]
+__all__ = ["diagnose_note", "check_vault", "checked_paths", "Diagnostic", "Related", "CODES", "CodeInfo", "SEVERITY_RANK"]

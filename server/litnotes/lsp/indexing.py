@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from ..disk import load_vault, save_index
+from ..disk import SETTLE_SECONDS, load_vault, save_index
 from ..vault import VaultHost
 from .convert import uri_to_path
 from .session import Session
@@ -33,7 +33,6 @@ __all__ = ["start_indexing", "fetch_configuration", "register", "CONFIG_TIMEOUT"
 
 log = logging.getLogger(__name__)
 CONFIG_TIMEOUT = 2.0  # seconds to wait for workspace/configuration before using defaults
-SETTLE_SECONDS = 2.0  # notes modified this shortly before indexing are not saved in the persistent index
 WATCH_GLOBS = ["**/*.md", "**/*.bib", "**/*.biblatex", "**/*.bibtex", "**/*.json", "**/*.yaml", "**/*.yml",
                "**/.litnotes.toml", "**/.obsidian/app.json"]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from .records import fast
+from .records import KeptByIdentity, fast
 
 __all__ = [
     "Problem", "Frontmatter", "Heading", "BlockId", "Link", "Citation", "Tag", "Callout",
@@ -244,8 +244,7 @@ class CiteKeyDef(_Record):
     label: str = ""  # the property name or "Cite key" line label
 
 
-_BLOCK_MAPS: dict[int, tuple[NoteSyntax, Mapping[str, BlockId]]] = {}  # id(note) -> (note, its block map), oldest first
-_BLOCK_MAPS_KEPT = 1024
+_BLOCK_MAPS = KeptByIdentity(1024)  # note -> its block map
 _NO_EXTRA: dict[str, Any] = {}  # shared by every index form; never mutated
 
 DEFAULT_CITEKEY_PROPERTIES = frozenset({"citekey", "cite-key", "citation-key", "citationkey"})
@@ -383,14 +382,8 @@ class NoteSyntax(_Record):
 
         Kept for the most recently asked notes (resolving a vault's block links asks the same few
         targets thousands of times); callers must not change the dict."""
-        kept = _BLOCK_MAPS.get(id(self))
-        if kept is not None and kept[0] is self:
-            return kept[1]
-        found = self._make_block_map()
-        if len(_BLOCK_MAPS) >= _BLOCK_MAPS_KEPT:
-            _BLOCK_MAPS.pop(next(iter(_BLOCK_MAPS)), None)
-        _BLOCK_MAPS[id(self)] = (self, found)
-        return found
+        kept = _BLOCK_MAPS.get(self)
+        return kept if kept is not None else _BLOCK_MAPS.keep(self, self._make_block_map())
 
     def _make_block_map(self) -> Mapping[str, BlockId]:
         if not isinstance(self.block_ids, tuple):  # a `PackedBlockIds`

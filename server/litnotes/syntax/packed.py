@@ -14,7 +14,7 @@ from array import array
 from collections.abc import Iterator, Mapping, Sequence
 
 from .model import BlockId, Heading, Link
-from .records import fast
+from .records import KeptByIdentity, fast
 
 __all__ = ["PackedBlockIds", "PackedHeadings", "PackedLinks"]
 
@@ -177,8 +177,7 @@ class PackedHeadings(_Packed):
 _KINDS = ("wikilink", "markdown", "frontmatter")
 _KIND_CODES = {kind: code for code, kind in enumerate(_KINDS)}
 _EMBED, _IN_COMMENT, _TABLE_PIPE, _HAS_SUBPATH, _HAS_DISPLAY = 4, 8, 16, 32, 64  # flag bits above the kind's code
-_MADE: dict[int, tuple[PackedLinks, tuple[Link, ...]]] = {}  # id -> (packed links, their records), oldest first
-_MADE_KEPT = 1024
+_MADE = KeptByIdentity(1024)  # packed links -> their records
 
 
 class PackedLinks(_Packed):
@@ -215,9 +214,9 @@ class PackedLinks(_Packed):
         return cls(paths, subpaths, displays, numbers)
 
     def _records(self) -> tuple[Link, ...]:
-        kept = _MADE.get(id(self))
-        if kept is not None and kept[0] is self:
-            return kept[1]
+        kept = _MADE.get(self)
+        if kept is not None:
+            return kept
         make, kinds, numbers = _make_link, _KINDS, iter(self._numbers)
         made = tuple(
             make(kinds[f & 3], bool(f & _EMBED), start, end, path, sub if f & _HAS_SUBPATH else None,
@@ -225,10 +224,7 @@ class PackedLinks(_Packed):
             for path, sub, shown, (start, end, target_start, target_end, f) in zip(
                 self._paths.split("\0"), self._subpaths.split("\0"), self._displays.split("\0"),
                 zip(numbers, numbers, numbers, numbers, numbers)))
-        if len(_MADE) >= _MADE_KEPT:
-            _MADE.pop(next(iter(_MADE)), None)
-        _MADE[id(self)] = (self, made)
-        return made
+        return _MADE.keep(self, made)
 
     def __iter__(self) -> Iterator[Link]:
         return iter(self._records())

@@ -121,22 +121,9 @@ class VaultHost:
         initial = not files
         pending: list[tuple[str, Summary]] = []
         for change in changes:
-            if initial and isinstance(change, SetNote) and change.path not in summaries:
-                path, syntax = change.path, change.syntax if change.syntax is not None else self.parse(change.text or "")
-                if path not in files:
-                    files = files if isinstance(files, set) else set(files)
-                    files.add(path)
-                    tables.add_file(path)
-                new_summary = self._summary(change, syntax)
-                pending.append((path, new_summary))
-                summaries.set(path, new_summary)
-                notes.set(path, syntax)
-                if syntax.detailed:
-                    self._detailed[path] = None
-                affected.add(path)
-                continue
-            if pending and isinstance(change, (SetNote, Remove, SetSettings)):  # they read the summaries' tables
-                tables.add_summaries(pending)
+            if pending and (isinstance(change, (Remove, SetSettings))
+                            or (isinstance(change, SetNote) and change.path in summaries)):
+                tables.add_summaries(pending)  # what follows reads or replaces those summaries' table entries
                 pending = []
             if isinstance(change, SetSettings):
                 self._settings = change.settings
@@ -149,11 +136,14 @@ class VaultHost:
                     files = files if isinstance(files, set) else set(files)
                     files.add(path)
                     tables.add_file(path)
-                    deps.add("n:" + name_key(basename(path)))
+                    if not initial:
+                        deps.add("n:" + name_key(basename(path)))
                 old_summary = summaries.get(path)
                 new_summary = self._summary(change, syntax)
                 if old_summary != new_summary:
-                    if old_summary is None:
+                    if old_summary is None and initial:
+                        pending.append((path, new_summary))
+                    elif old_summary is None:
                         tables.add_summary(path, new_summary)
                         deps |= _defined_keys(new_summary)
                     else:
@@ -163,7 +153,7 @@ class VaultHost:
                             deps |= _defined_keys(old_summary) | _defined_keys(new_summary)
                     summaries.set(path, new_summary)
                 old_note = notes.get(path)
-                if old_note is None or _shape(old_note) != _shape(syntax):
+                if not initial and (old_note is None or _shape(old_note) != _shape(syntax)):
                     deps.add("n:" + name_key(basename(path)))
                 notes.set(path, syntax)
                 self._detailed.pop(path, None)

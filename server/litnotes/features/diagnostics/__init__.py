@@ -14,7 +14,7 @@ from .emit import Emitter
 from .libraries import check_library
 from .links import check_links
 
-__all__ = ["diagnose_note", "check_vault"]
+__all__ = ["diagnose_note", "check_vault", "checked_paths"]
 
 
 def _syntax_problems(note: NoteSyntax, out: Emitter, path: str) -> None:
@@ -58,11 +58,15 @@ def diagnose_note(vault: Vault, path: str) -> list[Diagnostic]:
 
 
 
+def checked_paths(vault: Vault) -> list[str]:
+    """Every path `check_vault` diagnoses, sorted: the notes, files with read problems, libraries."""
+    return sorted(set(vault.notes) | set(vault.problem_paths) | set(vault.libraries))
+
+
 def check_vault(vault: Vault) -> dict[str, list[Diagnostic]]:
     """Diagnostics of every checked note and every file with read problems, keyed by path."""
-    paths = set(vault.notes) | set(vault.problem_paths) | set(vault.libraries)
     result = {}
-    for path in sorted(paths):
+    for path in checked_paths(vault):
         found = diagnose_note(vault, path)
         if found:
             result[path] = found
