@@ -47,14 +47,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paranoid", action="store_true",
                         help="after every change, check the index against a rebuild (slow; for tests and bug reports)")
     args = parser.parse_args(argv)
-    handler = logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler(sys.stderr)
-    from .robust import hard_exit, redact_logs
+    gc.set_threshold(*GC_THRESHOLDS)
+    from .codecache import compiled_once  # noqa: PLC0415
 
+    with compiled_once():  # importing pygls: attrs' generated methods come compiled from the last start
+        from .robust import hard_exit, redact_logs
+
+        server = build_server()
+    handler = logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler(sys.stderr)
     redact_logs(handler, args.log_level)  # no note text in the log above DEBUG
     logging.basicConfig(level=args.log_level, handlers=[handler], format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("pygls").setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))  # no note text in logs
-    gc.set_threshold(*GC_THRESHOLDS)
-    server = build_server()
     server.workers = args.workers
     server.use_index = not args.no_index
     server.paranoid_flag = args.paranoid
