@@ -9,6 +9,9 @@ per-keystroke step that walks the vault makes an edit in a 4x vault cost 4x the 
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -72,3 +75,15 @@ def _edit_calls(root: Path) -> int:
 def test_an_edit_costs_the_same_in_a_four_times_larger_vault(vaults) -> None:
     small, large = _edit_calls(vaults[SMALL]), _edit_calls(vaults[LARGE])
     assert large <= 1.25 * small, (small, large)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="CPU affinity is Linux-only")
+def test_a_load_uses_the_cores_the_process_may_run_on(tmp_path) -> None:
+    """"Use all cores a user has": the ones its affinity allows (a container or `taskset` narrows
+    them), not every core of the machine, which would only make workers take turns."""
+    (tmp_path / "a.md").write_text("# A\n", encoding="utf-8")
+    script = ("import os, sys; from pathlib import Path; from litnotes.disk import load_vault\n"
+              "os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})\n"
+              "print(load_vault(Path(sys.argv[1]))[1].workers)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "1"

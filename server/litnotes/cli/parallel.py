@@ -16,17 +16,12 @@ import sys
 import threading
 from typing import Callable, Sequence, TypeVar
 
+from ..disk.load import usable_cores
+
 __all__ = ["run_parts", "split_by_weight", "usable_cores", "fork_call"]
 
 T = TypeVar("T")
 SMALL = 400  # items below which one process does the whole job (a fork costs a few milliseconds)
-
-
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def split_by_weight(items: Sequence[T], weight: Callable[[T], int], parts: int) -> list[list[T]]:

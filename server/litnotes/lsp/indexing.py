@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import multiprocessing
 import sys
 import threading
 import uuid
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from ..disk import SETTLE_SECONDS, load_vault, save_index
+from ..disk.load import threaded_context
 from ..vault import VaultHost
 from .convert import uri_to_path
 from .session import Session
@@ -35,11 +35,6 @@ log = logging.getLogger(__name__)
 CONFIG_TIMEOUT = 2.0  # seconds to wait for workspace/configuration before using defaults
 WATCH_GLOBS = ["**/*.md", "**/*.bib", "**/*.biblatex", "**/*.bibtex", "**/*.json", "**/*.yaml", "**/*.yml",
                "**/.litnotes.toml", "**/.obsidian/app.json"]
-
-
-def _mp_context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods and sys.platform != "darwin" else "spawn")
 
 
 async def fetch_configuration(ls: LitnotesServer, pushed: object = None) -> None:
@@ -129,7 +124,7 @@ async def _index(ls: LitnotesServer, session: Session) -> None:
 
     try:
         host, stats = await in_daemon_thread(load_vault, session.root, ls.workers, session.libraries,
-                                             progress=progress, mp_context=_mp_context(), adjust_settings=adjust,
+                                             progress=progress, mp_context=threaded_context(), adjust_settings=adjust,
                                              use_index=ls.use_index)
     except Exception:  # noqa: BLE001 - a failed index leaves the open notes working
         log.exception("indexing %s failed", session.root)
