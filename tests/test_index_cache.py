@@ -110,8 +110,8 @@ def test_a_cache_cut_between_two_chunks_is_discarded(vault: Path, monkeypatch) -
     ends = []
     while pickle.load(stream) is not None:
         ends.append(stream.tell())
-    assert len(ends) == stats.notes + 1 and stats.notes > 2  # a chunk per note, then the dependency-key table
-    for cut in (ends[-3], ends[-2]):  # whole chunks without the key table; everything but the end marker
+    assert len(ends) == stats.notes + 2 and stats.notes > 2  # a chunk per note, the dependency-key table, the libraries
+    for cut in (ends[-4], ends[-3], ends[-2]):  # whole chunks without the key table; without the libraries; no end marker
         path.write_bytes(data[:cut])
         found, stats = cached(vault)
         assert stats.parsed == stats.notes and found == fresh(vault)
@@ -148,3 +148,36 @@ def test_a_vault_loaded_from_the_index_holds_each_dependency_key_once(vault: Pat
     assert len({id(k) for k in keys}) == len(set(keys))
     table = {k: k for k in vault_._tables.dependents}
     assert all(table[k] is k for k in keys)
+
+
+def test_a_restart_takes_the_parsed_bibliographies_from_the_index(vault: Path) -> None:
+    first, stats = cached(vault)
+    assert stats.libraries_parsed == 2 and stats.worth_saving  # My Library.bib, references.json
+    save_index(stats)
+    second, stats = cached(vault)
+    assert (stats.parsed, stats.libraries_parsed) == (0, 0) and not stats.worth_saving
+    assert second == first == fresh(vault)
+
+
+def test_a_bibliography_edited_while_the_server_was_down_is_reparsed(vault: Path) -> None:
+    _, stats = cached(vault)
+    save_index(stats)
+    library = vault / "My Library.bib"
+    library.write_text(library.read_text(encoding="utf-8") + "\n@article{smith2021,\n  title = {Found},\n  year = {2021}\n}\n",
+                       encoding="utf-8")
+    found, stats = cached(vault)
+    assert (stats.parsed, stats.libraries_parsed) == (0, 1) and stats.worth_saving
+    assert found == fresh(vault)
+    assert "smith2021" not in " ".join(message for _, _, message in found["notes/Reading log.md"])
+
+
+def test_a_bibliography_written_just_before_the_load_is_not_kept(vault: Path) -> None:
+    """Like notes: a same-size rewrite within one clock tick of the stamp would be reused stale."""
+    library = vault / "My Library.bib"
+    library.write_bytes(library.read_bytes())  # modified now
+    _, stats = cached(vault)
+    save_index(stats, settle_seconds=2)
+    index = IndexCache(vault, stats.index.header["options"])
+    assert index.load() and [Path(p).name for p in index.libraries] == ["references.json"]
+    _, stats = cached(vault)
+    assert stats.libraries_parsed == 1

@@ -28,7 +28,7 @@ def run_check(vault_dir: str, fmt: str, min_severity: str, out=None, use_index: 
         return 2
     started = time.perf_counter()
     host, stats = load_vault(root, use_index=use_index)
-    saving = _start_saving(stats, out) if stats.parsed else None
+    saving = _start_saving(stats, out) if stats.worth_saving else None
     try:
         return _report(root, host.vault, fmt, min_severity, out, started)
     finally:

@@ -32,7 +32,7 @@ from ..vault.index import Summary
 __all__ = ["IndexCache", "cache_root"]
 
 log = logging.getLogger(__name__)
-FORMAT = 4  # 2: chunks ending with None; 3: entries hold the note's summary; 4: its dependency keys in one table
+FORMAT = 5  # 2: chunks ending with None; 3: entries hold the note's summary; 4: its dependency keys in one table; 5: parsed bibliographies
 CHUNK = 250  # notes per pickled chunk: writing one holds the interpreter for ~10 ms, not for the whole index
 MAGIC = "litnotes-index"
 SUMMARY_SOURCES = ("index.py", "names.py", "resolver.py")  # the vault modules `summary()` runs
@@ -50,11 +50,13 @@ def cache_root() -> Path:
 
 @lru_cache(maxsize=1)
 def parser_fingerprint() -> str:
-    """Changes whenever the code making the cached records changes (the parser, and the summaries of
-    `vault/index.py` with the name rules they use), so records from other code are never reused."""
+    """Changes whenever the code making the cached records changes (the parser, the summaries of
+    `vault/index.py` with the name rules they use, and the bibliography readers), so records from
+    other code are never reused."""
     digest = hashlib.sha1(__version__.encode())
     package = Path(__file__).resolve().parent.parent
-    sources = sorted((package / "syntax").glob("*.py")) + [package / "vault" / name for name in SUMMARY_SOURCES]
+    sources = (sorted((package / "syntax").glob("*.py")) + [package / "vault" / name for name in SUMMARY_SOURCES]
+               + sorted((package / "bib").glob("*.py")))
     for path in sources:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -69,6 +71,7 @@ class IndexCache:
         self.header = {"magic": MAGIC, "format": FORMAT, "version": __version__, "parser": parser_fingerprint(),
                        "root": str(self.root), "options": options_key}
         self.entries: dict[str, tuple] = {}
+        self.libraries: dict[str, tuple] = {}  # absolute path -> ((mtime_ns, size), Bibliography | None, problems)
         self.reused = 0
 
     def load(self) -> bool:
@@ -81,15 +84,18 @@ class IndexCache:
                     raise ValueError("header differs (another version, parser, vault or settings)")
                 entries: dict = {}
                 keys: list[str] | None = None
+                libraries: dict | None = None
                 while (chunk := pickle.load(f)) is not None:  # a file cut short ends in EOFError, not None
                     if isinstance(chunk, list) and keys is None:
                         keys = chunk  # the dependency-key table, after the entries
                     elif isinstance(chunk, dict) and keys is None:
                         entries.update(chunk)
+                    elif isinstance(chunk, tuple) and keys is not None and libraries is None and chunk[0] == "libraries":
+                        libraries = chunk[1]  # last: the parsed bibliographies
                     else:
-                        raise ValueError("body is not a sequence of mappings and one key table")
-                if keys is None:
-                    raise ValueError("no dependency-key table")
+                        raise ValueError("body is not a sequence of mappings, one key table and the libraries")
+                if keys is None or not isinstance(libraries, dict):
+                    raise ValueError("no dependency-key table or no libraries")
                 entries = {rel: (stamp, syntax, problems, _summary(packed, keys))
                            for rel, (stamp, syntax, problems, packed) in entries.items()}
         except FileNotFoundError:
@@ -99,6 +105,7 @@ class IndexCache:
             self.discard()
             return False
         self.entries = entries
+        self.libraries = libraries
         return True
 
     def lookup(self, rel: str, stamp: tuple[int, int]):
@@ -109,8 +116,9 @@ class IndexCache:
         self.reused += 1
         return entry[1:]
 
-    def save(self, entries: dict[str, tuple]) -> None:
-        """Write `rel -> ((mtime_ns, size), syntax, problems, summary)` atomically into a private folder."""
+    def save(self, entries: dict[str, tuple], libraries: dict[str, tuple] | None = None) -> None:
+        """Write `rel -> ((mtime_ns, size), syntax, problems, summary)` and the parsed bibliographies
+        (`path -> ((mtime_ns, size), library, problems)`) atomically into a private folder."""
         try:
             self.path.parent.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # litnotes' own folder: private when we create it
             self.path.parent.mkdir(exist_ok=True, mode=0o700)
@@ -128,6 +136,7 @@ class IndexCache:
                     pickle.dump(chunk, f, protocol=pickle.HIGHEST_PROTOCOL)
                     time.sleep(0)
                 pickle.dump(list(keys), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(("libraries", libraries or {}), f, protocol=pickle.HIGHEST_PROTOCOL)
                 pickle.dump(None, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
         except OSError as exc:

@@ -77,6 +77,13 @@ class LoadStats:
     index: IndexCache | None = None  # call `save_index(stats)` to write it (e.g. in the background)
     entries: dict | None = None
     started_ns: int = 0  # wall clock (time.time_ns) when the load began, to compare with files' mtimes
+    libraries: LibraryCache | None = None  # the libraries the load used, parsed or from the persistent index
+    libraries_parsed: int = 0  # of those, parsed now
+
+    @property
+    def worth_saving(self) -> bool:
+        """Did the load parse anything the persistent index could have spared it?"""
+        return self.index is not None and (self.parsed > 0 or self.libraries_parsed > 0)
 
 
 def save_index(stats: LoadStats, settle_seconds: float = 0.0) -> None:
@@ -88,10 +95,11 @@ def save_index(stats: LoadStats, settle_seconds: float = 0.0) -> None:
     if stats.index is None or stats.entries is None:
         return
     entries = stats.entries
+    limit = None
     if settle_seconds > 0:
         limit = stats.started_ns - int(settle_seconds * 1e9)
         entries = {rel: entry for rel, entry in entries.items() if entry[0][0] < limit}
-    stats.index.save(entries)
+    stats.index.save(entries, stats.libraries.stored(limit) if stats.libraries is not None else None)
 
 
 def _read_and_parse(batch: list[tuple[str, str]], max_bytes: int, options: ParseOptions):
@@ -191,7 +199,8 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
     if use_index:
         options = json.dumps([sorted(settings.citekey_properties), settings.max_note_bytes])
         index = IndexCache(root, options)
-        index.load()
+        if index.load():
+            libraries.restore(index.libraries)
     for path, reason in scan.skipped:
         log.info("skipped %s: %s", path, reason)
     workers = workers if workers is not None else usable_cores()
@@ -212,9 +221,11 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
             changes.append(SetProblems(rel, problems))
     if config_problems:
         changes.append(SetProblems(CONFIG_NAME, tuple(config_problems)))
+    parse_count = libraries.parse_count
     changes += library_changes(root, [p for p in scan.files if is_library_candidate(p)], settings.bibliography,
                                named, libraries)
     host.apply(changes)
     used = workers if parsed >= POOL_THRESHOLD else 1
     return host, LoadStats(len(scan.notes), len(scan.files), scan.skipped, time.perf_counter() - started, used,
-                           parsed, index, entries)
+                           parsed, index, entries, libraries=libraries,
+                           libraries_parsed=libraries.parse_count - parse_count)

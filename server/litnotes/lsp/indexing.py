@@ -140,7 +140,7 @@ async def _index(ls: LitnotesServer, session: Session) -> None:
     if token is not None:
         message = f"{stats.notes} notes in {stats.seconds:.1f} s" if stats else "failed (see the log)"
         ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
-    if stats is not None and stats.parsed:
+    if stats is not None and stats.worth_saving:
         # Notes modified in the last seconds before the load are left out (`save_index`): a same-size
         # rewrite within one clock tick of the stamp would otherwise be reused stale at the next start.
         await asyncio.to_thread(save_index, stats, SETTLE_SECONDS)
