@@ -115,3 +115,14 @@ def test_without_attrs_layout_the_import_runs_plainly(tmp_path, monkeypatch):
     with compiled_once(tmp_path / "x.bin") as cache:
         assert cache is None
     assert not (tmp_path / "x.bin").exists()
+
+
+def test_without_a_cache_folder_the_import_runs_plainly(monkeypatch):
+    import litnotes.lsp.codecache as codecache
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(codecache, "cache_file", no_home)
+    with compiled_once() as cache:
+        assert cache is None

@@ -141,7 +141,12 @@ def compiled_once(path: Path | None = None) -> Iterator[CodeCache | None]:
         log.info("attrs compiles its methods itself (unknown attrs layout)")
         yield None
         return
-    cache = CodeCache.read(path or cache_file())
+    try:
+        cache = CodeCache.read(path or cache_file())
+    except (RuntimeError, KeyError, OSError) as exc:  # no home folder to find the cache folder in
+        log.info("attrs compiles its methods itself: %s", exc)
+        yield None
+        return
     module.compile = cache.compile
     try:
         yield cache
