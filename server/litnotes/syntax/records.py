@@ -3,8 +3,11 @@
 A frozen dataclass's `__init__` sets each field with `object.__setattr__(self, name, value)`, about
 0.1 µs a field, and a literature note builds three records of 6 to 12 fields per highlight. The
 constructor `fast(cls)` returns takes the same arguments and builds the same object (same class,
-same slots, equal, hashing and pickling alike) through the slots' own setters. Classes it cannot
-vouch for (a `__post_init__`, no slots, not frozen) get their own constructor back.
+same slots, equal, hashing and pickling alike). It fills the slots of a twin class (same base, same
+slots, not frozen), where a plain attribute store is the interpreter's cheapest, then gives the
+object its real class (`__class__` may change between classes of the same layout): 0.36 µs for a
+`Highlight` instead of 1.0 µs through the slots' setters. Classes it cannot vouch for (a
+`__post_init__`, no slots, not frozen) get their own constructor back.
 """
 
 from __future__ import annotations
@@ -22,14 +25,13 @@ def fast(cls):
     if params is None or not params.frozen or hasattr(cls, "__post_init__") or "__slots__" not in cls.__dict__:
         return cls
     fields = dataclasses.fields(cls)
-    namespace = {"_MISSING": _MISSING}
-    args, body, bound = [], [], ["_new=_new_object", "_cls=_the_class"]  # keyword-only: local, not global, lookups
-    namespace.update(_new_object=object.__new__, _the_class=cls)
+    if any(f.init is False for f in fields) or tuple(f.name for f in fields) != tuple(cls.__slots__):
+        return cls
+    twin = type(f"_{cls.__name__}Builder", cls.__bases__, {"__slots__": cls.__slots__})
+    namespace = {"_MISSING": _MISSING, "_new_object": object.__new__, "_the_twin": twin, "_the_class": cls}
+    args, body = [], []
+    bound = ["_new=_new_object", "_twin=_the_twin", "_cls=_the_class"]  # keyword-only: local, not global, lookups
     for f in fields:
-        if f.init is False:
-            return cls
-        namespace[f"_setter_{f.name}"] = cls.__dict__[f.name].__set__
-        bound.append(f"_set_{f.name}=_setter_{f.name}")
         if f.default is not dataclasses.MISSING:
             namespace[f"_d_{f.name}"] = f.default
             args.append(f"{f.name}=_d_{f.name}")
@@ -39,10 +41,16 @@ def fast(cls):
             body.append(f"    if {f.name} is _MISSING:\n        {f.name} = _f_{f.name}()\n")
         else:
             args.append(f.name)
-        body.append(f"    _set_{f.name}(self, {f.name})\n")
-    source = f"def make({', '.join(args + ['*'] + bound)}):\n    self = _new(_cls)\n{''.join(body)}    return self\n"
+        body.append(f"    self.{f.name} = {f.name}\n")
+    source = (f"def make({', '.join(args + ['*'] + bound)}):\n    self = _new(_twin)\n{''.join(body)}"
+              "    self.__class__ = _cls\n    return self\n")
     exec(source, namespace)  # noqa: S102 - built from field names only, as dataclasses itself does
     make = namespace["make"]
+    try:  # the layouts must agree for `__class__` to change; they do for every slotted dataclass
+        probe = object.__new__(twin)
+        probe.__class__ = cls
+    except TypeError:
+        return cls
     make.__name__ = make.__qualname__ = cls.__name__
     make.__doc__ = f"Build a {cls.__name__} (see records.fast)."
     return make
