@@ -289,3 +289,20 @@ def test_values_kept_by_identity_are_bounded_and_never_served_to_an_equal_object
     kept.keep(b, 2)
     kept.keep(c, 3)  # the oldest, a, goes
     assert kept.get(a) is None and (kept.get(b), kept.get(c)) == (2, 3) and kept.owners() == [b, c]
+
+
+_SPACES = [" ", " ", "  ", "\t", "\n", "\xa0", "\u2028", "\x1f", "\x85", "\u3000", "\u200b"]
+_WORDS = ["a", "word", "é", "😀", "“q”", "x-y", "^id", "#t"]
+
+
+def test_first_words_is_the_first_words_split_and_joined() -> None:
+    """`model.first_words` (one match for single-spaced quotes) equals `" ".join(q.split(None, 9)[:9])`
+    for every kind of space, leading and trailing ones, and any number of words."""
+    import random
+
+    from litnotes.syntax.model import DIGEST_WORDS, first_words
+
+    rng = random.Random(5)
+    for _ in range(20000):
+        quote = "".join(rng.choice(_WORDS if rng.random() < 0.6 else _SPACES) for _ in range(rng.randrange(24)))
+        assert first_words(quote) == " ".join(quote.split(None, DIGEST_WORDS)[:DIGEST_WORDS]), repr(quote)
