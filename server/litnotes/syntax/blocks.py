@@ -130,10 +130,13 @@ def parse_blocks(lines: list[Line], depth: int = 0) -> list[Block]:
     while i < n:
         line = lines[i]
         text = line.text
-        stripped = text.lstrip(" \t")
-        if not stripped:
-            i += 1
-            continue
+        if text[:1] in " \t":  # (also true for an empty line) only then is there something to strip
+            stripped = text.lstrip(" \t")
+            if not stripped:
+                i += 1
+                continue
+        else:
+            stripped = text
         if depth >= MAX_DEPTH:
             i = _paragraph(lines, i, blocks)
             continue

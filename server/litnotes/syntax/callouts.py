@@ -59,7 +59,8 @@ class SimpleCallout(Block):
 
     __slots__ = ("_kids", "_nested", "contents")
 
-    def __init__(self, lines: list[Line], callout: tuple[str, str, str, Line], caret: bool, nested: int) -> None:
+    def __init__(self, lines: list[Line], callout: tuple[str, str, str, Line], caret: bool, nested: int,
+                 contents: list[str]) -> None:
         self.kind = "callout"
         self.lines = lines
         self.level = 0
@@ -69,6 +70,7 @@ class SimpleCallout(Block):
         self.zotero = None
         self._kids: list[Block] | None = None
         self._nested = nested  # index in `lines` of the first line of the nested quote, 0 if none
+        self.contents = contents
 
     @property  # type: ignore[override]
     def children(self) -> list[Block]:
@@ -95,9 +97,12 @@ def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
         return 0
     head = text[cut:]
     zotero = ZOTERO_TITLE.match(head)
-    parts = ("quote", head[_TITLE_AT:], "") if zotero is not None else callout_parts(head)
-    if parts is None:
-        return 0
+    if zotero is not None:
+        parts = ("quote", head[_TITLE_AT:], "")
+    else:
+        parts = callout_parts(head)
+        if parts is None:
+            return 0
     nested = 0
     caret = False
     contents = []  # the body lines without their `>` or `> `
@@ -118,18 +123,18 @@ def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
             inner = content[2:] if content[1:2] == " " else content[1:]
             if inner.strip(" \t") and ("|" in inner or _PLAIN.match(inner) is None or (j == nested and inner[:2] == "[!")):
                 return 0  # a deeper quote or anything else that is not plain text, or a nested callout
-        elif content.strip(" \t") and ("|" in content or _PLAIN.match(content) is None):
-            return 0
+        elif ("|" in content or _PLAIN.match(content) is None) and content.strip(" \t"):
+            return 0  # (a blank line has no `|`, and most body lines are text: test the blank last)
         if "^" in content:
             caret = True
         contents.append(content)
         j += 1
-    title_line = Line(head, first.offset + cut)
-    block = SimpleCallout(lines[i:j], parts + (title_line,), caret, nested - i if nested else 0)
-    block.contents = contents
+    offset = first.offset + cut
+    title_line = Line(head, offset)
+    block = SimpleCallout(lines[i:j], parts + (title_line,), caret, nested - i if nested else 0, contents)
     if zotero is not None:
         # What the title says (ZOTERO_TITLE's groups), where its link ends and where the line ends.
-        block.zotero = zotero.groups() + (title_line.offset + zotero.end(4) + 1, title_line.offset + len(head))
+        block.zotero = zotero.groups() + (offset + zotero.end(4) + 1, offset + len(head))
     blocks.append(block)
     # The blank lines after it start nothing: skip them here rather than in the caller's loop.
     while j < n and not lines[j].text.lstrip(" \t"):

@@ -57,24 +57,28 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
     for block, _depth in callout_blocks:
         zotero = block.zotero
         title_id = title_ids.get(block.lines[0].offset) if zotero is not None else None
-        if title_id is not None and len(block.contents) == 1 and not block.caret:
-            # A standard Zotero highlight with one body line (the quote or an image) and its id on
-            # the title line: the general code below, for this case only.
+        if title_id is not None and not block.caret:
+            # A standard Zotero highlight with its id on the title line and no `^` in its body: the
+            # general code below, for this case only (with one body line, the quote or an image, inlined).
             color, label, link_text, url, attachment, page, annotation = zotero[:7]
             block_id = title_id[0]
             if not page and link_text:
                 page_m = _PAGE_TEXT.search(link_text)
                 page = page_m.group(1) if page_m else ""
-            quote, image = block.contents[0].strip(), ""
-            if quote.startswith(">"):
-                comment, quote = quote.lstrip("> ").strip(), ""
+            contents = block.contents
+            if len(contents) == 1:
+                quote, image = contents[0].strip(), ""
+                if quote.startswith(">"):
+                    comment, quote = quote.lstrip("> ").strip(), ""
+                else:
+                    comment = ""
+                    if quote.startswith("!"):
+                        embed = _EMBED.search(quote)
+                        if embed:
+                            image, quote = embed.group(1).strip(), ""
+                    quote = quote.strip().strip("“”\"").strip()  # (no `^` in the body: block.caret is False)
             else:
-                comment = ""
-                if quote.startswith("!"):
-                    embed = _EMBED.search(quote)
-                    if embed:
-                        image, quote = embed.group(1).strip(), ""
-                quote = quote.strip().strip("“”\"").strip()  # (no `^` in the body: block.caret is False)
+                quote, comment, image = _body(contents)
             lines = block.lines
             last = lines[-1]
             start, end = lines[0].offset, last.offset + len(last.text)
@@ -121,24 +125,8 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
         if not page and link_text:
             page_m = _PAGE_TEXT.search(link_text)
             page = page_m.group(1) if page_m else ""
-        quote_parts, comment_parts, image = [], [], ""
         lines = block.lines
-        for text in block.contents if block.simple else _body_lines(block):  # the body: one level of `>` removed
-            stripped = text.strip()
-            if stripped.startswith(">"):
-                comment_parts.append(stripped.lstrip("> ").strip())
-                continue
-            if stripped.startswith("!") and not image:
-                embed = _EMBED.search(stripped)
-                if embed:
-                    image = embed.group(1).strip()
-                    continue
-            if stripped:
-                quote_parts.append(stripped)
-        quote = " ".join(quote_parts)
-        if "^" in quote:
-            quote = _TRAILING_ID.sub("", quote)
-        quote = quote.strip().strip("“”\"").strip()
+        quote, comment, image = _body(block.contents if block.simple else _body_lines(block))
         last = lines[-1]
         start = lines[0].offset
         assigned = by_block.get((start, last.offset + len(last.text)))
@@ -152,7 +140,7 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
                 "a copy-paste slip? links to this highlight will not match Zotero"))
         result.append(_make_highlight(
             start, last.offset + len(last.text), assigned.id if assigned else None,
-            color, label, page, annotation, attachment, url, quote, " ".join(comment_parts).strip(), image,
+            color, label, page, annotation, attachment, url, quote, comment, image,
         ))
     return result
 
@@ -186,6 +174,27 @@ def read_item_highlights(items: list[Block], block_ids: list[BlockId], problems:
             embed.group(1).strip() if embed else "",
         ))
     return result
+
+
+def _body(texts) -> tuple[str, str, str]:
+    """(quote, comment, image) of a highlight callout's body lines (one level of `>` removed)."""
+    quote_parts, comment_parts, image = [], [], ""
+    for text in texts:
+        stripped = text.strip()
+        if stripped.startswith(">"):
+            comment_parts.append(stripped.lstrip("> ").strip())
+            continue
+        if stripped.startswith("!") and not image:
+            embed = _EMBED.search(stripped)
+            if embed:
+                image = embed.group(1).strip()
+                continue
+        if stripped:
+            quote_parts.append(stripped)
+    quote = " ".join(quote_parts)
+    if "^" in quote:
+        quote = _TRAILING_ID.sub("", quote)
+    return quote.strip().strip("“”\"").strip(), " ".join(comment_parts).strip(), image
 
 
 def _body_lines(block: Block):

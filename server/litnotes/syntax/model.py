@@ -309,10 +309,9 @@ class NoteSyntax(_Record):
         # The block map is made, not kept: the detailed note is dropped now (a worker would otherwise
         # hold its last 1,024 detailed notes, ~100 MB, through the block-map cache).
         search = self._search_names(records, self._make_block_map())
-        from .packed import PackedBlockIds, PackedHeadings, PackedLinks  # noqa: PLC0415 - packed builds this module's records
-
-        return NoteSyntax(self.length, self.frontmatter, PackedHeadings.pack(self.headings),
-                          PackedBlockIds.pack(self.block_ids), PackedLinks.pack(self.links), self.citations,
+        packed = _PACKED or _load_packed()
+        return _make_note(self.length, self.frontmatter, packed.PackedHeadings.pack(self.headings),
+                          packed.PackedBlockIds.pack(self.block_ids), packed.PackedLinks.pack(self.links), self.citations,
                           self.tags, (), (), self.citekey_defs, self.glued_ids, self.problems, self.metadata,
                           _NO_EXTRA, False, len(self.highlights), _pack_digests(records, search), search)
 
@@ -408,3 +407,15 @@ class NoteSyntax(_Record):
         for b in self.block_ids:
             (items if b.block_kind == "list-item" else sections)[b.id.lower()] = b
         return {**sections, **items} if items else sections
+
+
+_make_note = fast(NoteSyntax)
+_PACKED = None  # the `packed` module, imported on first use: it builds this module's records
+
+
+def _load_packed():
+    global _PACKED  # noqa: PLW0603 - a one-time import, as the import statement's own cache
+    from . import packed  # noqa: PLC0415
+
+    _PACKED = packed
+    return packed

@@ -12,7 +12,7 @@ import re
 from operator import attrgetter
 
 from .blocks import parse_blocks, split_lines
-from .callouts import title_mask
+from .callouts import TITLE_AT
 from .frontmatter import parse_frontmatter
 from .highlights import read_highlights, read_item_highlights
 from .inline import scan_inline
@@ -57,7 +57,8 @@ def _parse(text: str, options: ParseOptions) -> NoteSyntax:
     if fm is not None:
         excluded.insert(0, (0, fm.end))
     tables = [(t.start, t.end) for t in structure.tables]
-    masks = [title_mask(b) for b, _depth in structure.callout_blocks if b.zotero is not None]
+    # `callouts.title_mask` of each standard Zotero callout, inlined (a literature note has dozens).
+    masks = [(b.callout[3].offset + TITLE_AT, b.zotero[8]) for b, _depth in structure.callout_blocks if b.zotero is not None]
     links, citations, tags, comments = scan_inline(text, excluded, tables, masks)
     problems = list(fm_problems) + structure.problems
     highlights = read_highlights(structure.callout_blocks, structure.block_ids, structure.title_ids, problems)
