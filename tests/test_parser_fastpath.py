@@ -5,7 +5,7 @@ It guards the shortcuts that make literature notes cheap to parse: the Zotero hi
 read without the generic quote machinery (`syntax/callouts.py`, with its lazily built children
 and the `simple` shortcuts in `structure.py`), the standard Zotero link read in one match
 (`highlights.py`), one-line YAML lists of words (`yamlfast.py`), and the one-pass scans for common-shape Markdown links, HTML tags and URLs
-(`inline.py`). The texts are built from the pieces those shortcuts must recognise or refuse:
+(`inline.py`), and `parse.index_note`, the parse worker's way to the index form. The texts are built from the pieces those shortcuts must recognise or refuse:
 callout lines with `>`, `> `, `>>`, lazy continuation lines, blank and whitespace-only lines,
 `^id`s, lists, fences, `$$`, `%%`, HTML, tables, headings, setext underlines, links, cites, tabs,
 CR/CRLF line ends and non-ASCII text.
@@ -13,13 +13,14 @@ CR/CRLF line ends and non-ASCII text.
 
 from __future__ import annotations
 
+import pickle
 import random
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from litnotes.syntax import fastpaths, parse_note
+from litnotes.syntax import fastpaths, index_note, parse_note
 from litnotes.syntax.blocks import parse_blocks, split_lines
 from shared_paths import SEED, require_shared
 
@@ -132,6 +133,10 @@ def check(text: str) -> None:
     fast, generic = both(parse_note, text)
     assert fast == generic
     assert fast.extra == generic.extra
+    # The worker's shortcut to the index form (no callouts, digests made directly) gives it exactly.
+    quick, quick_generic = both(index_note, text)
+    assert pickle.dumps(quick) == pickle.dumps(fast.index_form())
+    assert quick_generic == generic.index_form() == quick
     assert not [p for p in fast.problems if p.code == "note.internal-error"]
     fast_tree, generic_tree = both(lambda: tree(parse_blocks(split_lines(text))))
     assert fast_tree == generic_tree

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..syntax import ParseOptions, parse_note
+from ..syntax import ParseOptions, index_note
 from ..vault import Change, SetFile, SetNote, SetProblems, VaultHost, VaultSettings
 from ..vault.index import summary
 from .cache import IndexCache
@@ -110,7 +110,7 @@ def _read_and_parse(batch: list[tuple[str, str]], max_bytes: int, options: Parse
         if text is None:
             out.append((rel, None, problems, None))
             continue
-        syntax = parse_note(text, options).index_form()
+        syntax = index_note(text, options)  # = parse_note(text, options).index_form()
         # The note's contribution to the vault's tables, made here rather than in the main process.
         out.append((rel, syntax, problems, summary(rel, syntax)))
     return out

@@ -8,11 +8,11 @@ from .model import (
     Link, NoteSyntax, ParseOptions, Problem, Tag,
 )
 from .frontmatter import normalise_property
-from .parse import DEFAULT_OPTIONS, parse_note
+from .parse import DEFAULT_OPTIONS, index_note, parse_note
 from .text import ENCODINGS, LineIndex
 
 __all__ = [
-    "parse_note", "DEFAULT_OPTIONS", "ParseOptions", "NoteSyntax", "Problem", "Frontmatter", "Heading",
+    "parse_note", "index_note", "DEFAULT_OPTIONS", "ParseOptions", "NoteSyntax", "Problem", "Frontmatter", "Heading",
     "BlockId", "Link", "Citation", "Tag", "Callout", "Highlight", "HighlightDigest", "CiteKeyDef", "LineIndex", "ENCODINGS",
     "DEFAULT_CITEKEY_PROPERTIES", "normalise_property",
 ]

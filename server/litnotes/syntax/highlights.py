@@ -14,7 +14,7 @@ from urllib.parse import unquote_plus
 
 from . import fastpaths
 from .blocks import Block
-from .model import BlockId, Highlight, Problem
+from .model import BlockId, Highlight, Problem, first_words
 from .records import fast
 
 __all__ = ["read_highlights", "read_item_highlights"]
@@ -49,7 +49,10 @@ def _param(url: str, name: str) -> str:
     return unquote_plus(value) if "%" in value or "+" in value else value
 
 
-def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problems: list[Problem]) -> list[Highlight]:
+def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problems: list[Problem],
+                    digests: bool = False) -> list:
+    """The highlights of the callouts; with `digests`, each as its digest's fields (`NoteSyntax.digest_records`)
+    instead of a `Highlight` (what the index form keeps: `parse.index_note`)."""
     by_block = {(b.block_start, b.block_end): b for b in block_ids}
     fast = fastpaths.ENABLED
     result = []
@@ -89,8 +92,11 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
                     "highlight.annotation-mismatch", at[0], at[1],
                     f"block id `^{block_id}` differs from the annotation key {annotation} in this highlight's Zotero link; "
                     "a copy-paste slip? links to this highlight will not match Zotero"))
-            append(_make_highlight(start, end, assigned.id if assigned else None, color, label.strip(), page,
-                                   annotation, attachment, url, quote, comment, image))
+            if digests:
+                append([assigned.id if assigned else "", color, label.strip(), page, image, first_words(quote)])
+            else:
+                append(_make_highlight(start, end, assigned.id if assigned else None, color, label.strip(), page,
+                                       annotation, attachment, url, quote, comment, image))
             continue
         title = block.callout[1]
         standard = _STANDARD_TITLE.search(title) if zotero is None else None
@@ -138,10 +144,11 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
                 "highlight.annotation-mismatch", at[0], at[1],
                 f"block id `^{compare}` differs from the annotation key {annotation} in this highlight's Zotero link; "
                 "a copy-paste slip? links to this highlight will not match Zotero"))
-        result.append(_make_highlight(
-            start, last.offset + len(last.text), assigned.id if assigned else None,
-            color, label, page, annotation, attachment, url, quote, comment, image,
-        ))
+        if digests:
+            append([assigned.id if assigned else "", color, label, page, image, first_words(quote)])
+        else:
+            append(_make_highlight(start, last.offset + len(last.text), assigned.id if assigned else None,
+                                   color, label, page, annotation, attachment, url, quote, comment, image))
     return result
 
 

@@ -305,7 +305,12 @@ class NoteSyntax(_Record):
         page, image, first words). Features that show a whole highlight re-parse that one note."""
         if not self.detailed:
             return self
-        records = self.digest_records()  # computed once: the packed digests and the search names share them
+        # The digests are computed once: the packed digests and the search names share them.
+        return self._index_form(self.digest_records(), len(self.highlights))
+
+    def _index_form(self, records: list[list[str]], highlight_total: int) -> NoteSyntax:
+        """The index form of this note with these digest records (`digest_records()`, or made
+        directly by `parse.index_note`) of its `highlight_total` highlights."""
         # The block map is made, not kept: the detailed note is dropped now (a worker would otherwise
         # hold its last 1,024 detailed notes, ~100 MB, through the block-map cache).
         search = self._search_names(records, self._make_block_map())
@@ -313,7 +318,7 @@ class NoteSyntax(_Record):
         return _make_note(self.length, self.frontmatter, packed.PackedHeadings.pack(self.headings),
                           packed.PackedBlockIds.pack(self.block_ids), packed.PackedLinks.pack(self.links), self.citations,
                           self.tags, (), (), self.citekey_defs, self.glued_ids, self.problems, self.metadata,
-                          _NO_EXTRA, False, len(self.highlights), _pack_digests(records, search), search)
+                          _NO_EXTRA, False, highlight_total, _pack_digests(records, search), search)
 
     def named_highlights(self, records: list[list[str]] | None = None,
                          block_map: Mapping[str, BlockId] | None = None) -> list[list[str]]:

@@ -21,7 +21,7 @@ from .records import fast
 from .spans import matches_at
 from .structure import analyse
 
-__all__ = ["parse_note", "DEFAULT_OPTIONS"]
+__all__ = ["parse_note", "index_note", "DEFAULT_OPTIONS"]
 
 log = logging.getLogger(__name__)
 DEFAULT_OPTIONS = ParseOptions()
@@ -44,7 +44,19 @@ def parse_note(text: str, options: ParseOptions = DEFAULT_OPTIONS) -> NoteSyntax
         return NoteSyntax(len(text), None, (), (), (), (), (), (), (), (), (), (problem,))
 
 
-def _parse(text: str, options: ParseOptions) -> NoteSyntax:
+def index_note(text: str, options: ParseOptions = DEFAULT_OPTIONS) -> NoteSyntax:
+    """`parse_note(text, options).index_form()`, made without the records only a detailed note
+    keeps: no `Callout`s, and each Zotero highlight read straight into its digest's fields (what
+    a parse worker returns; a literature note has dozens). Never raises either."""
+    try:
+        return _parse(text, options, False)
+    except Exception:  # noqa: BLE001 - a parser bug must not take the server down
+        log.exception("index parse failed on a note of %d characters", len(text))
+        return parse_note(text, options).index_form()
+
+
+def _parse(text: str, options: ParseOptions, detailed: bool = True) -> NoteSyntax:
+    """The note in detail, or (not `detailed`) its index form."""
     fm, fm_defs, fm_links, fm_problems = parse_frontmatter(text, options.citekey_properties)
     body_start = fm.end if fm is not None else 0
     lines = split_lines(text, body_start)
@@ -52,7 +64,7 @@ def _parse(text: str, options: ParseOptions) -> NoteSyntax:
         # The rest of the closing --- line is not part of the body.
         lines = lines[1:] if len(lines) > 1 else []
     blocks = parse_blocks(lines)
-    structure = analyse(blocks, len(text), (0, fm.end) if fm is not None else None)
+    structure = analyse(blocks, len(text), (0, fm.end) if fm is not None else None, detailed)
     excluded = list(structure.excluded)
     if fm is not None:
         excluded.insert(0, (0, fm.end))
@@ -61,7 +73,10 @@ def _parse(text: str, options: ParseOptions) -> NoteSyntax:
     masks = [(b.callout[3].offset + TITLE_AT, b.zotero[8]) for b, _depth in structure.callout_blocks if b.zotero is not None]
     links, citations, tags, comments = scan_inline(text, excluded, tables, masks)
     problems = list(fm_problems) + structure.problems
-    highlights = read_highlights(structure.callout_blocks, structure.block_ids, structure.title_ids, problems)
+    # The index form keeps each highlight's digest only; list-item highlights are sorted in among
+    # the callouts' by position, so a note with some is read in full.
+    digests = not detailed and not structure.zotero_items
+    highlights = read_highlights(structure.callout_blocks, structure.block_ids, structure.title_ids, problems, digests)
     if structure.zotero_items:
         highlights += read_item_highlights(structure.zotero_items, structure.block_ids, problems)
         highlights.sort(key=lambda h: h.start)
@@ -84,7 +99,7 @@ def _parse(text: str, options: ParseOptions) -> NoteSyntax:
             problems.append(Problem("cite-key.malformed", c.start, c.start + (c.end - c.start) + len(c.intended) - len(c.key),
                                     f"Pandoc reads `@{c.intended}` as `@{c.key}`: write `@{{{c.intended}}}`"))
     problems.sort(key=_BY_START_CODE)
-    return _make_note(
+    note = _make_note(
         length=len(text),
         frontmatter=fm,
         headings=tuple(structure.headings),
@@ -93,13 +108,16 @@ def _parse(text: str, options: ParseOptions) -> NoteSyntax:
         citations=tuple(citations),
         tags=tuple(tags),
         callouts=tuple(structure.callouts),
-        highlights=tuple(highlights),
+        highlights=() if digests else tuple(highlights),
         citekey_defs=tuple(defs),
         glued_ids=tuple(structure.glued),
         problems=tuple(problems),
         metadata=_metadata_lines(text, excluded),
         extra={"comments": tuple(comments)},
     )
+    if detailed:
+        return note
+    return note._index_form(highlights, len(highlights)) if digests else note.index_form()
 
 
 def _metadata_keys(text: str, excluded: list[tuple[int, int]]) -> list[CiteKeyDef]:

@@ -43,6 +43,7 @@ class Structure:
     glued: list[tuple[str, int, int]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     title_ids: dict[int, tuple[str, int, int]] = field(default_factory=dict)  # callout start -> id on its title line
+    records: bool = True  # make the `Callout` records (the index form has none: `parse.index_note` goes without)
 
 
 class _Found:
@@ -54,8 +55,10 @@ class _Found:
         self.end = end
 
 
-def analyse(blocks: list[Block], text_length: int, frontmatter_range: tuple[int, int] | None) -> Structure:
-    s = Structure()
+def analyse(blocks: list[Block], text_length: int, frontmatter_range: tuple[int, int] | None,
+            callouts: bool = True) -> Structure:
+    """What the blocks define; without `Callout` records when not `callouts` (`callout_blocks` are kept)."""
+    s = Structure(records=callouts)
     _collect(blocks, s, 0)
     _headings(blocks, s, text_length)
     _assign_ids(blocks, s, frontmatter_range)
@@ -65,18 +68,19 @@ def analyse(blocks: list[Block], text_length: int, frontmatter_range: tuple[int,
 
 def _collect(blocks: list[Block], s: Structure, depth: int) -> None:
     """Regions without inline syntax, tables and callouts, anywhere in the tree."""
-    callouts, callout_blocks = s.callouts, s.callout_blocks
+    callouts, callout_blocks = s.callouts if s.records else None, s.callout_blocks
     for b in blocks:
         kind = b.kind
         if kind in _LEAVES:
             continue
         zotero = b.zotero
         if zotero is not None:  # a standard Zotero callout: its title is at a known place, nothing inside
-            _type, title, _fold, title_line = b.callout
-            t_start = title_line.offset + _TITLE_AT
-            last = b.lines[-1]
-            callouts.append(_make_callout("quote", title, "", b.lines[0].offset, last.offset + len(last.text), t_start,
-                                          t_start + len(title), depth))
+            if callouts is not None:
+                _type, title, _fold, title_line = b.callout
+                t_start = title_line.offset + _TITLE_AT
+                last = b.lines[-1]
+                callouts.append(_make_callout("quote", title, "", b.lines[0].offset, last.offset + len(last.text), t_start,
+                                              t_start + len(title), depth))
             callout_blocks.append((b, depth))
             continue
         if kind in ("code", "math", "html"):
@@ -86,11 +90,12 @@ def _collect(blocks: list[Block], s: Structure, depth: int) -> None:
         elif kind == "list-item" and "zotero://open-pdf/" in b.lines[0].text:
             s.zotero_items.append(b)
         if b.callout is not None:
-            kind, title, fold, title_line = b.callout
-            rel = title_line.text.find(title) if title else len(title_line.text)
-            t_start = title_line.offset + max(rel, 0)
-            s.callouts.append(_make_callout(kind, title, fold, b.lines[0].offset, b.end, t_start, t_start + len(title), depth))
-            s.callout_blocks.append((b, depth))
+            if callouts is not None:
+                kind, title, fold, title_line = b.callout
+                rel = title_line.text.find(title) if title else len(title_line.text)
+                t_start = title_line.offset + max(rel, 0)
+                callouts.append(_make_callout(kind, title, fold, b.lines[0].offset, b.end, t_start, t_start + len(title), depth))
+            callout_blocks.append((b, depth))
             if b.simple:
                 continue  # only paragraphs and a plain quote inside: nothing to collect
         if b.children:
