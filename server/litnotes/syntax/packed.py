@@ -11,9 +11,7 @@ pass 4 G characters, or whose texts hold a NUL, are not packed.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import chain
-from operator import attrgetter
+from collections.abc import Iterator, Mapping, Sequence
 
 from .model import BlockId, Heading, Link
 from .records import KeptByIdentity, fast
@@ -21,7 +19,7 @@ from .records import KeptByIdentity, fast
 __all__ = ["PackedBlockIds", "PackedHeadings", "PackedLinks"]
 
 
-def _numbers(values: Iterable[int]) -> array | None:
+def _numbers(values: list[int]) -> array | None:
     """`values` as 32-bit unsigned numbers (offsets of notes under 4 G characters), or None."""
     try:
         return array("I", values)
@@ -32,10 +30,6 @@ def _numbers(values: Iterable[int]) -> array | None:
 _make_heading = fast(Heading)
 _make_block = fast(BlockId)
 _make_link = fast(Link)
-# The numbers of each record, fetched at C speed (`chain.from_iterable(map(getter, records))`).
-_BLOCK_NUMBERS = attrgetter("start", "end", "block_start", "block_end")
-_HEADING_NUMBERS = attrgetter("level", "start", "end", "text_start", "text_end", "section_end")
-_LINK_OFFSETS = attrgetter("start", "end", "target_start", "target_end")
 
 
 class _Packed(Sequence):
@@ -81,7 +75,7 @@ class PackedBlockIds(_Packed):
         if not blocks:
             return blocks
         ids, kinds = "\0".join([b.id for b in blocks]), "\0".join([b.block_kind for b in blocks])
-        offsets = _numbers(chain.from_iterable(map(_BLOCK_NUMBERS, blocks)))
+        offsets = _numbers([v for b in blocks for v in (b.start, b.end, b.block_start, b.block_end)])
         if offsets is None or ids.count("\0") + kinds.count("\0") != 2 * len(blocks) - 2:
             return blocks
         return cls(ids, kinds, offsets)
@@ -157,7 +151,7 @@ class PackedHeadings(_Packed):
         if not headings:
             return headings
         texts = "\0".join([h.text for h in headings])
-        numbers = _numbers(chain.from_iterable(map(_HEADING_NUMBERS, headings)))
+        numbers = _numbers([v for h in headings for v in (h.level, h.start, h.end, h.text_start, h.text_end, h.section_end)])
         if numbers is None or texts.count("\0") != len(headings) - 1:
             return headings
         return cls(texts, numbers)
@@ -213,7 +207,7 @@ class PackedLinks(_Packed):
         paths = "\0".join([k.path for k in links])
         subpaths = "\0".join([k.subpath or "" for k in links])
         displays = "\0".join([k.display or "" for k in links])
-        numbers = _numbers(chain.from_iterable(map(tuple.__add__, map(_LINK_OFFSETS, links), zip(flags))))
+        numbers = _numbers([v for k, f in zip(links, flags) for v in (k.start, k.end, k.target_start, k.target_end, f)])
         n = len(links) - 1
         if numbers is None or paths.count("\0") != n or subpaths.count("\0") != n or displays.count("\0") != n:
             return links
