@@ -280,7 +280,7 @@ def _list_item_ids(list_block: Block, s: Structure) -> None:
 def _assign_ids(blocks: list[Block], s: Structure, frontmatter_range: tuple[int, int] | None) -> None:
     previous: tuple[int, int, str] | None = (frontmatter_range[0], frontmatter_range[1], "frontmatter") \
         if frontmatter_range else None
-    section_ids: dict[tuple[int, int], tuple[_Found, str]] = {}
+    section_ids: dict[tuple[int, int], tuple[str, int, int, str]] = {}  # block span -> (id, start, end, block kind)
     order: list[tuple[int, int]] = []
     title_ids = s.title_ids
     for b in blocks:
@@ -289,14 +289,15 @@ def _assign_ids(blocks: list[Block], s: Structure, frontmatter_range: tuple[int,
         zotero = b.zotero
         if zotero is not None and not b.caret:
             # A standard Zotero highlight: its only id is the title's (what _ids_inside gives).
-            last = lines[-1]
-            key = (lines[0].offset, last.offset + len(last.text))
+            start, last = lines[0].offset, lines[-1]
+            end = last.offset + len(last.text)
             block_id, id_end = zotero[7], zotero[9]
-            found = _Found(block_id, id_end - len(block_id) - 1, id_end)
-            title_ids[key[0]] = (block_id, found.start, id_end)
+            id_start = id_end - len(block_id) - 1
+            title_ids[start] = (block_id, id_start, id_end)
+            key = (start, end)
             order.append(key)
-            section_ids[key] = (found, kind)
-            previous = (key[0], key[1], kind)
+            section_ids[key] = (block_id, id_start, id_end, kind)
+            previous = (start, end, kind)
             continue
         if kind in _NO_IDS or (kind in _LINE_KINDS and "^" not in (lines[0].text if len(lines) == 1
                                                                     else "".join([line.text for line in lines]))):
@@ -313,10 +314,10 @@ def _assign_ids(blocks: list[Block], s: Structure, frontmatter_range: tuple[int,
                 continue
             key = (previous[0], previous[1])
             if key in section_ids:
-                _shadowed([section_ids[key][0], standalone], standalone, s, "block")
+                _shadowed([_Found(*section_ids[key][:3]), standalone], standalone, s, "block")
             else:
                 order.append(key)
-            section_ids[key] = (standalone, previous[2])
+            section_ids[key] = (standalone.id, standalone.start, standalone.end, previous[2])
             continue
         last = lines[-1]
         start, end = lines[0].offset, last.offset + len(last.text)
@@ -328,11 +329,12 @@ def _assign_ids(blocks: list[Block], s: Structure, frontmatter_range: tuple[int,
                 winner = found[-1]
                 key = (start, end)
                 order.append(key)
-                section_ids[key] = (winner, kind)
+                section_ids[key] = (winner.id, winner.start, winner.end, kind)
                 if len(found) > 1:
                     _shadowed(found, winner, s, "callout" if kind == "callout" else "block")
         previous = (start, end, kind)
+    make, append = _make_block_id, s.block_ids.append
     for key in order:
-        f, kind = section_ids[key]
-        s.block_ids.append(_make_block_id(f.id, f.start, f.end, key[0], key[1], kind))
+        block_id, start, end, kind = section_ids[key]
+        append(make(block_id, start, end, key[0], key[1], kind))
     s.block_ids.sort(key=_BY_START)
