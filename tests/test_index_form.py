@@ -291,13 +291,13 @@ def test_values_kept_by_identity_are_bounded_and_never_served_to_an_equal_object
     assert kept.get(a) is None and (kept.get(b), kept.get(c)) == (2, 3) and kept.owners() == [b, c]
 
 
-_SPACES = [" ", " ", "  ", "\t", "\n", "\xa0", "\u2028", "\x1f", "\x85", "\u3000", "\u200b"]
-_WORDS = ["a", "word", "é", "😀", "“q”", "x-y", "^id", "#t"]
+_SPACES = [" ", " ", " ", "  ", "\u200b", "\ufeff"] + [chr(c) for c in range(0x110000) if chr(c).isspace()]
+_WORDS = ["a", "word", "é", "😀", "“q”", "x-y", "^id", "#t", "\x00", "\u0300"]
 
 
 def test_first_words_is_the_first_words_split_and_joined() -> None:
     """`model.first_words` (one match for single-spaced quotes) equals `" ".join(q.split(None, 9)[:9])`
-    for every kind of space, leading and trailing ones, and any number of words."""
+    for every kind of space (`str.isspace`), leading and trailing ones, unprintable characters, and any number of words."""
     import random
 
     from litnotes.syntax.model import DIGEST_WORDS, first_words
