@@ -106,7 +106,7 @@ def _read_and_parse(batch: list[tuple[str, str]], max_bytes: int, options: Parse
     gc.disable()  # parsing allocates many small records and no cycles: the cyclic collector only costs time
     out = []
     for absolute, rel in batch:
-        text, problems = read_note(Path(absolute), max_bytes)
+        text, problems = read_note(absolute, max_bytes)  # a str path: a `Path` per note costs time
         if text is None:
             out.append((rel, None, problems, None))
             continue

@@ -128,7 +128,7 @@ def too_large(size: int, max_bytes: int) -> Problem:
                                             "(setting max-note-bytes): not indexed")
 
 
-def read_regular(path: Path, max_bytes: int) -> tuple[bytes | None, int, str]:
+def read_regular(path: Path | str, max_bytes: int) -> tuple[bytes | None, int, str]:
     """(content, size, "") of a regular file of at most `max_bytes`, else (None, size, reason).
 
     Opened without blocking and checked after opening, so a file replaced between the scan and the
@@ -160,7 +160,7 @@ def read_regular(path: Path, max_bytes: int) -> tuple[bytes | None, int, str]:
         os.close(fd)
 
 
-def read_note(path: Path, max_bytes: int) -> tuple[str | None, tuple[Problem, ...]]:
+def read_note(path: Path | str, max_bytes: int) -> tuple[str | None, tuple[Problem, ...]]:
     """A note's text as clients see it (one BOM removed, P-2), or None with the reason."""
     data, size, reason = read_regular(path, max_bytes)
     if data is None:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..syntax import NoteSyntax
+from ..syntax.records import fast
 from .names import basename, name_key, stem
 from .resolver import lookup_keys
 
@@ -35,6 +36,9 @@ class Summary:
     depends: tuple[str, ...]  # sorted dependency keys: "n:<file name>", "a:<alias>", "c:<lower cite key>"
 
 
+_make_summary = fast(Summary)  # every loaded note gets one (a parse worker makes them)
+
+
 def note_cite_defs(path: str, note: NoteSyntax) -> list[tuple[str, str]]:
     defs = [(d.key, d.source) for d in note.citekey_defs]
     name = stem(path)
@@ -47,13 +51,13 @@ def summary(path: str, note: NoteSyntax, defines_keys: bool = True) -> Summary:
     depends: set[str] = set()
     for linkpath in set(note.link_paths()):  # many links share a path: each once
         if linkpath:
-            depends.update("n:" + k for k in lookup_keys(linkpath))
+            depends.update(["n:" + k for k in lookup_keys(linkpath)])
             depends.add("a:" + name_key(linkpath))
             if linkpath.startswith("@"):
                 depends.add("c:" + linkpath[1:].lower())
     depends.update({"c:" + c.key.lower() for c in note.citations})
-    return Summary(
-        tuple(name_key(a) for a in note.aliases),
+    return _make_summary(
+        tuple([name_key(a) for a in note.aliases]),
         tuple(note_cite_defs(path, note)) if defines_keys else (),
         tuple(sorted(depends)),  # a tuple: a frozenset of ~8 keys takes 5x the memory
     )
