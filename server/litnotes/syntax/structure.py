@@ -174,9 +174,12 @@ def _line_id(line: Line, soft_break_before: bool, s: Structure) -> _Found | None
     if "^" not in line.text:
         return None
     text = line.text.rstrip(" \t")
-    m = _TRAILING_ID.search(text)
+    # Neither an id nor a word holds a `^`, so only the last `^` can start a match: matching there
+    # is `search` without trying every position of a long line.
+    last = text.rfind("^")
+    m = _TRAILING_ID.match(text, last)
     if m is None:
-        w = _TRAILING_WORD.search(text)
+        w = _TRAILING_WORD.match(text, last)
         if w is not None and len(w.group(1)) >= 2 and any(ch.isalnum() for ch in w.group(1)):
             start = line.offset + w.start()
             s.problems.append(Problem(
@@ -201,7 +204,8 @@ def _paragraph_ids(b: Block, s: Structure) -> list[_Found]:
     for line in b.lines[:-1]:
         if "^" not in line.text:
             continue
-        m = _MISPLACED.search(line.text)
+        last = line.text.rfind("^")  # the only `^` a match can hold (see _line_id)
+        m = _MISPLACED.match(line.text, last - 1) if last > 0 else None
         if m is not None:
             start = line.offset + m.start() + 1
             s.problems.append(Problem(
