@@ -44,6 +44,12 @@ BODY = [
     "> [@key, p. 3]", "> @key and #tag", "> %% c %%", "> é ü 日本 😀", "> text\\", "> [x](<a b.md>)", ">>“q” ^id",
     ">[[a|b]]", "> trailing   ", "> `code`", ">‘single’", "> **Title**: T", ">*emph*", "> * item", "> ***", "> **", "> ** x",
     ">**", ">* ", "> *\tx", "> **a", ">***a", "> *-*", "> **\u00a0x", '>"ascii quoted"', '>“mixed"', ">' single '",
+    # Quotes of ten words and more: the index form reads their first nine words in the line (highlights._QUOTED_WORDS).
+    ">“one two three four five six seven eight nine ten”", "> “one two three four five six seven eight nine ten eleven",
+    ">“one two three four five six seven eight nine ”", ">“one two three four five six seven eight nine ”ten",
+    ">“one two three four five six seven eight nine\tten”", ">“one two three four five six seven eight\xa0nine ten",
+    ">““one two three four five six seven eight nine ten", ">“ one two three four five six seven eight nine ten",
+    ">“one  two three four five six seven eight nine ten", ">“one two three four five six seven eight nine “ten”",
 ]
 AFTER = ["", "", " ", "\t", "`", "x `a", "$", "$$", "<!--", "-->", "lazy continuation", "  >indented marker", "\xa0", "- item", "# heading", ">x", "   ", "^standalone",
          "    code", "===", "---", "1. one", "| a | b |", "<div>", "```"]

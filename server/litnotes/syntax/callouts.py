@@ -57,10 +57,10 @@ class SimpleCallout(Block):
     """A callout read by the fast path. Its children are built only when something asks for them
     (the parse itself does not: `Block.simple` lets structure and highlights skip them)."""
 
-    __slots__ = ("_kids", "_nested", "contents")
+    __slots__ = ("_kids", "_nested", "bodies")
 
     def __init__(self, lines: list[Line], callout: tuple[str, str, str, Line], caret: bool, nested: int,
-                 contents: list[str]) -> None:
+                 bodies: list[str]) -> None:
         self.kind = "callout"
         self.lines = lines
         self.level = 0
@@ -70,7 +70,13 @@ class SimpleCallout(Block):
         self.zotero = None
         self._kids: list[Block] | None = None
         self._nested = nested  # index in `lines` of the first line of the nested quote, 0 if none
-        self.contents = contents
+        self.bodies = bodies  # the body lines' texts, each starting with `>` (not cut: see `contents`)
+
+    @property
+    def contents(self) -> list[str]:
+        """The body lines without their `>` or `> ` (cut when asked: the index form's digest of the
+        usual highlight reads its quote's first words in the line itself, `highlights._QUOTED_WORDS`)."""
+        return [text[2:] if text[1:2] == " " else text[1:] for text in self.bodies]
 
     @property  # type: ignore[override]
     def children(self) -> list[Block]:
@@ -105,7 +111,7 @@ def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
             return 0
     nested = 0
     caret = False
-    contents = []  # the body lines without their `>` or `> `
+    bodies = []  # the body lines' texts
     n = len(lines)
     j = i + 1
     while j < n:
@@ -114,8 +120,9 @@ def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
             if text.lstrip(" \t"):
                 return 0  # maybe a lazy continuation line, or a quote marker after spaces
             break
-        content = text[2:] if text[1:2] == " " else text[1:]
-        if content[:1] == ">" or nested:
+        at = 2 if text[1:2] == " " else 1  # the content (what the loop tests) starts after `>` or `> `
+        if nested or text[at : at + 1] == ">":
+            content = text[at:]
             if not nested:
                 nested = j
             elif content[:1] != ">":
@@ -123,15 +130,15 @@ def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
             inner = content[2:] if content[1:2] == " " else content[1:]
             if inner.strip(" \t") and ("|" in inner or _PLAIN.match(inner) is None or (j == nested and inner[:2] == "[!")):
                 return 0  # a deeper quote or anything else that is not plain text, or a nested callout
-        elif ("|" in content or _PLAIN.match(content) is None) and content.strip(" \t"):
-            return 0  # (a blank line has no `|`, and most body lines are text: test the blank last)
-        if "^" in content:
+        elif ("|" in text or _PLAIN.match(text, at) is None) and text[at:].strip(" \t"):
+            return 0  # (the `>` holds no `|` or `^`; a blank line has no `|`, and most lines are text: test the blank last)
+        if "^" in text:
             caret = True
-        contents.append(content)
+        bodies.append(text)
         j += 1
     offset = first.offset + cut
     title_line = Line(head, offset)
-    block = SimpleCallout(lines[i:j], parts + (title_line,), caret, nested - i if nested else 0, contents)
+    block = SimpleCallout(lines[i:j], parts + (title_line,), caret, nested - i if nested else 0, bodies)
     if zotero is not None:
         # What the title says (ZOTERO_TITLE's groups), where its link ends and where the line ends.
         block.zotero = zotero.groups() + (offset + zotero.end(4) + 1, offset + len(head))

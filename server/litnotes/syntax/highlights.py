@@ -14,7 +14,7 @@ from urllib.parse import unquote_plus
 
 from . import fastpaths
 from .blocks import Block
-from .model import BlockId, Highlight, Problem, first_words
+from .model import DIGEST_WORDS, BlockId, Highlight, Problem, first_words
 from .records import fast
 
 __all__ = ["read_highlights", "read_item_highlights"]
@@ -39,6 +39,12 @@ _PARAMS = {name: re.compile(rf"[?&]{name}=([^&#]*)") for name in ("page", "annot
 _TRAILING_ID = re.compile(r"\s*\^[A-Za-z0-9-]+$")
 _ATTACHMENT = re.compile(r"/items/([A-Za-z0-9]+)")
 _NAMED_COLOUR = re.compile(r"background(?:-color)?\s*:\s*([A-Za-z]+)")
+# The digest's words of the usual quote line, read in the body line itself (from after its `>`): an
+# opening `“` and no other quote mark or space, then DIGEST_WORDS words with one space between them
+# and a space and a tenth word that starts with neither a space nor a quote mark. Then the quote's
+# stripping (spaces, quote marks, spaces, at both ends) cannot reach the nine words, and they are
+# the quote's first words when they hold no other space (`str.isprintable`: `model.first_words`).
+_QUOTED_WORDS = re.compile(rf'“(?![“”"])([^ ]+(?: [^ ]+){{{DIGEST_WORDS - 1}}}) (?=[^\s“”"])')
 
 
 def _param(url: str, name: str) -> str:
@@ -68,20 +74,18 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
             if not page and link_text:
                 page_m = _PAGE_TEXT.search(link_text)
                 page = page_m.group(1) if page_m else ""
-            contents = block.contents
-            if len(contents) == 1:
-                quote, image = contents[0].strip(), ""
-                if quote.startswith(">"):
-                    comment, quote = quote.lstrip("> ").strip(), ""
+            bodies = block.bodies
+            words = None
+            if len(bodies) == 1:
+                text = bodies[0]
+                at = 2 if text[1:2] == " " else 1  # the content starts after `>` or `> `
+                quoted = _QUOTED_WORDS.match(text, at) if digests else None
+                if quoted is not None and quoted.group(1).isprintable():
+                    words, quote, comment, image = quoted.group(1), "", "", ""
                 else:
-                    comment = ""
-                    if quote.startswith("!"):
-                        embed = _EMBED.search(quote)
-                        if embed:
-                            image, quote = embed.group(1).strip(), ""
-                    quote = quote.strip().strip("“”\"").strip()  # (no `^` in the body: block.caret is False)
+                    quote, comment, image = _one_line(text[at:])
             else:
-                quote, comment, image = _body(contents)
+                quote, comment, image = _body(block.contents)
             lines = block.lines
             last = lines[-1]
             start, end = lines[0].offset, last.offset + len(last.text)
@@ -93,7 +97,8 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
                     f"block id `^{block_id}` differs from the annotation key {annotation} in this highlight's Zotero link; "
                     "a copy-paste slip? links to this highlight will not match Zotero"))
             if digests:
-                append([assigned.id if assigned else "", color, label.strip(), page, image, first_words(quote)])
+                append([assigned.id if assigned else "", color, label.strip(), page, image,
+                        first_words(quote) if words is None else words])
             else:
                 append(_make_highlight(start, end, assigned.id if assigned else None, color, label.strip(), page,
                                        annotation, attachment, url, quote, comment, image))
@@ -181,6 +186,18 @@ def read_item_highlights(items: list[Block], block_ids: list[BlockId], problems:
             embed.group(1).strip() if embed else "",
         ))
     return result
+
+
+def _one_line(content: str) -> tuple[str, str, str]:
+    """`_body([content])` for a body line without `^` (the usual highlight: its quote or image)."""
+    quote = content.strip()
+    if quote.startswith(">"):
+        return "", quote.lstrip("> ").strip(), ""
+    if quote.startswith("!"):
+        embed = _EMBED.search(quote)
+        if embed:
+            return "", "", embed.group(1).strip()
+    return quote.strip().strip("“”\"").strip(), "", ""
 
 
 def _body(texts) -> tuple[str, str, str]:
