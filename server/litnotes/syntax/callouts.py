@@ -14,8 +14,8 @@ reads the callout. `tests/test_parser_fastpath.py` checks that both give the sam
 
 A title line in the standard shape (`ZOTERO_TITLE`) is read once, here: `structure.py` takes the
 callout's block id, `highlights.py` the colour, label, page and keys from `Block.zotero`, and the
-inline scan blanks the line's tag and link out (`title_mask`). The body lines without their `>`
-are kept in `SimpleCallout.contents` for `highlights.py`.
+inline scan blanks the line's tag and link out (`title_mask`). The body lines are kept as written
+in `SimpleCallout.bodies` for `highlights.py` (`SimpleCallout.contents` cuts their `>` off).
 """
 
 from __future__ import annotations
