@@ -29,13 +29,13 @@ def _age(root: Path, seconds: float = 60) -> None:
 @pytest.fixture
 def parses(monkeypatch) -> list[str]:
     seen: list[str] = []
-    real = load_module.parse_note
+    real = load_module.index_note  # what the loader parses notes with
 
     def counting(text, options):
         seen.append(text)
         return real(text, options)
 
-    monkeypatch.setattr(load_module, "parse_note", counting)
+    monkeypatch.setattr(load_module, "index_note", counting)
     return seen
 
 
