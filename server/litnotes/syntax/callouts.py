@@ -57,14 +57,14 @@ class SimpleCallout(Block):
     """A callout read by the fast path. Its children are built only when something asks for them
     (the parse itself does not: `Block.simple` lets structure and highlights skip them)."""
 
-    __slots__ = ("_kids", "_nested", "bodies")
+    __slots__ = ("_kids", "_nested", "bodies", "_callout")
 
-    def __init__(self, lines: list[Line], callout: tuple[str, str, str, Line], caret: bool, nested: int,
+    def __init__(self, lines: list[Line], callout: tuple[str, str, str, Line] | None, caret: bool, nested: int,
                  bodies: list[str]) -> None:
         self.kind = "callout"
         self.lines = lines
         self.level = 0
-        self.callout = callout
+        self._callout = callout  # None for a standard Zotero title: made when asked (`callout`)
         self.simple = True
         self.caret = caret
         self.zotero = None
@@ -77,6 +77,23 @@ class SimpleCallout(Block):
         """The body lines without their `>` or `> ` (cut when asked: the index form's digest of the
         usual highlight reads its quote's first words in the line itself, `highlights._QUOTED_WORDS`)."""
         return [text[2:] if text[1:2] == " " else text[1:] for text in self.bodies]
+
+    @property  # type: ignore[override]
+    def callout(self) -> tuple[str, str, str, Line]:
+        """(type, title, fold, title line), as for any callout. Of a standard Zotero title it is
+        made only when asked: the parse reads such a title from `Block.zotero`, and the index form
+        (`parse.index_note`) never asks."""
+        callout = self._callout
+        if callout is None:
+            first = self.lines[0]
+            cut = 2 if first.text[1:2] == " " else 1
+            head = first.text[cut:]
+            callout = self._callout = ("quote", head[_TITLE_AT:], "", Line(head, first.offset + cut))
+        return callout
+
+    @callout.setter
+    def callout(self, value: tuple[str, str, str, Line]) -> None:
+        self._callout = value
 
     @property  # type: ignore[override]
     def children(self) -> list[Block]:
@@ -101,11 +118,9 @@ def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
         cut = 2
     else:
         return 0
-    head = text[cut:]
-    zotero = ZOTERO_TITLE.match(head)
-    if zotero is not None:
-        parts = ("quote", head[_TITLE_AT:], "")
-    else:
+    zotero = ZOTERO_TITLE.match(text, cut)  # (positions in the line, from the `>`)
+    if zotero is None:
+        head = text[cut:]
         parts = callout_parts(head)
         if parts is None:
             return 0
@@ -136,12 +151,17 @@ def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
             caret = True
         bodies.append(text)
         j += 1
-    offset = first.offset + cut
-    title_line = Line(head, offset)
-    block = SimpleCallout(lines[i:j], parts + (title_line,), caret, nested - i if nested else 0, bodies)
+    if zotero is None:
+        callout = parts + (Line(head, first.offset + cut),)
+    else:
+        callout = None  # made when asked (SimpleCallout.callout)
+    block = SimpleCallout(lines[i:j], callout, caret, nested - i if nested else 0, bodies)
     if zotero is not None:
-        # What the title says (ZOTERO_TITLE's groups), where its link ends and where the line ends.
-        block.zotero = zotero.groups() + (offset + zotero.end(4) + 1, offset + len(head))
+        # What the title says (ZOTERO_TITLE's groups), where its link ends, where the line ends
+        # and where the title starts.
+        line_start = first.offset
+        block.zotero = zotero.groups() + (line_start + zotero.end(4) + 1, line_start + len(first.text),
+                                          line_start + cut + _TITLE_AT)
     blocks.append(block)
     # The blank lines after it start nothing: skip them here rather than in the caller's loop.
     while j < n and not lines[j].text.lstrip(" \t"):
@@ -158,7 +178,7 @@ def title_mask(block: Block) -> tuple[int, int]:
     ends at the callout's `>` at the latest, and nothing on the line before `<mark` can start a
     link. So when the note has no code spans, math or HTML comments (which can span lines), the
     inline scan may blank the span out and skip both (`inline.scan_inline`'s `masks`)."""
-    return block.callout[3].offset + _TITLE_AT, block.zotero[8]
+    return block.zotero[10], block.zotero[8]
 
 
 def _children(lines: list[Line], title_line: Line, nested: int) -> list[Block]:

@@ -38,7 +38,7 @@ class Block:
     paragraphs and at most one plain quote of paragraphs at the end, so `structure.py` need not
     walk them; `caret` then says whether a `^` stands anywhere after the title line, and `zotero`
     holds what a standard Zotero title line says (`callouts.ZOTERO_TITLE`'s eight groups, the end
-    of its link and the end of the line) when it is one.
+    of its link, the end of the line and where the title, `<mark …`, starts) when it is one.
     """
 
     __slots__ = ("kind", "lines", "children", "level", "callout", "simple", "caret", "zotero")

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from .blocks import Block, Line
-from .callouts import TITLE_AT as _TITLE_AT
 from .model import BlockId, Callout, Heading, Problem
 from .records import fast
 
@@ -76,8 +75,8 @@ def _collect(blocks: list[Block], s: Structure, depth: int) -> None:
         zotero = b.zotero
         if zotero is not None:  # a standard Zotero callout: its title is at a known place, nothing inside
             if callouts is not None:
-                _type, title, _fold, title_line = b.callout
-                t_start = title_line.offset + _TITLE_AT
+                title = b.callout[1]
+                t_start = zotero[10]
                 last = b.lines[-1]
                 callouts.append(_make_callout("quote", title, "", b.lines[0].offset, last.offset + len(last.text), t_start,
                                               t_start + len(title), depth))
@@ -237,12 +236,11 @@ def _ids_inside(b: Block, s: Structure, skip_lists: bool) -> list[_Found]:
         return [found] if found else []
     if b.simple and not b.caret:
         # A fast-path callout with no `^` after its title line: only the title can hold an id.
-        title_line = b.callout[3]
         zotero = b.zotero
         if zotero is not None:  # a standard Zotero title: its ` ^id` ends the line
             found = _Found(zotero[7], zotero[9] - len(zotero[7]) - 1, zotero[9])
         else:
-            found = _line_id(title_line, False, s)
+            found = _line_id(b.callout[3], False, s)
             if found is None:
                 return []
         s.title_ids[b.lines[0].offset] = (found.id, found.start, found.end)
