@@ -296,11 +296,11 @@ _WORDS = ["a", "word", "é", "😀", "“q”", "x-y", "^id", "#t", "\x00", "\u0
 
 
 def test_first_words_is_the_first_words_split_and_joined() -> None:
-    """`model.first_words` (one match for single-spaced quotes) equals `" ".join(q.split(None, 9)[:9])`
+    """`digests.first_words` (one match for single-spaced quotes) equals `" ".join(q.split(None, 9)[:9])`
     for every kind of space (`str.isspace`), leading and trailing ones, unprintable characters, and any number of words."""
     import random
 
-    from litnotes.syntax.model import DIGEST_WORDS, first_words
+    from litnotes.syntax.digests import DIGEST_WORDS, first_words
 
     rng = random.Random(5)
     for _ in range(20000):

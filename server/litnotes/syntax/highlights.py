@@ -14,7 +14,8 @@ from urllib.parse import unquote_plus
 
 from . import fastpaths
 from .blocks import Block
-from .model import DIGEST_WORDS, BlockId, Highlight, Problem, first_words
+from .digests import DIGEST_WORDS, first_words
+from .model import BlockId, Highlight, Problem
 from .records import fast
 
 __all__ = ["read_highlights", "read_item_highlights"]
@@ -43,7 +44,7 @@ _NAMED_COLOUR = re.compile(r"background(?:-color)?\s*:\s*([A-Za-z]+)")
 # opening `“` and no other quote mark or space, then DIGEST_WORDS words with one space between them
 # and a space and a tenth word that starts with neither a space nor a quote mark. Then the quote's
 # stripping (spaces, quote marks, spaces, at both ends) cannot reach the nine words, and they are
-# the quote's first words when they hold no other space (`str.isprintable`: `model.first_words`).
+# the quote's first words when they hold no other space (`str.isprintable`: `digests.first_words`).
 _QUOTED_WORDS = re.compile(rf'“(?![“”"])([^ ]+(?: [^ ]+){{{DIGEST_WORDS - 1}}}) (?=[^\s“”"])')
 
 
