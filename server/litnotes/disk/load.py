@@ -27,7 +27,7 @@ from .config import CONFIG_NAME, load_settings
 from .libraries import LibraryCache, is_library_candidate, library_changes
 from .scan import ScanResult, read_note, scan_vault
 
-__all__ = ["load_vault", "LoadStats", "POOL_THRESHOLD", "save_index", "SETTLE_SECONDS", "threaded_context", "start_workers_early", "usable_cores"]
+__all__ = ["load_vault", "LoadStats", "POOL_THRESHOLD", "save_index", "SETTLE_SECONDS", "threaded_context", "usable_cores"]
 
 log = logging.getLogger(__name__)
 POOL_THRESHOLD = 1500  # below this many notes a process pool costs more than it saves
@@ -48,22 +48,6 @@ def threaded_context():
     `forkserver`, or `spawn` where there is none (forking a threaded process is unsafe)."""
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods and sys.platform != "darwin" else "spawn")
-
-
-def start_workers_early() -> None:
-    """Start the fork server now, with this module (the parser) imported in it, so its start-up
-    runs on another core while the caller goes on (the server imports pygls meanwhile, ~0.6 s) and
-    a later load forks ready workers instead of waiting for a fresh interpreter and its imports."""
-    context = threaded_context()
-    if context.get_start_method() != "forkserver":
-        return
-    context.set_forkserver_preload([__name__])
-    from multiprocessing import forkserver  # noqa: PLC0415 - only where there is one
-
-    try:
-        forkserver.ensure_running()
-    except OSError as exc:  # no fork server: workers start when a load needs them
-        log.warning("could not start the worker fork server early: %s", exc)
 
 
 @dataclass

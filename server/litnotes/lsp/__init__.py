@@ -48,10 +48,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="after every change, check the index against a rebuild (slow; for tests and bug reports)")
     args = parser.parse_args(argv)
     gc.set_threshold(*GC_THRESHOLDS)
-    if args.workers is None or args.workers > 1:
-        from ..disk.load import start_workers_early  # noqa: PLC0415 - before pygls: the two start side by side
-
-        start_workers_early()
     from .codecache import compiled_once  # noqa: PLC0415
 
     with compiled_once():  # importing pygls: attrs' generated methods come compiled from the last start
