@@ -126,3 +126,14 @@ def test_without_a_cache_folder_the_import_runs_plainly(monkeypatch):
     monkeypatch.setattr(codecache, "cache_file", no_home)
     with compiled_once() as cache:
         assert cache is None
+
+
+def test_the_sources_attrs_keeps_for_debuggers_are_dropped_after_the_import():
+    script = ("import linecache; from litnotes.lsp import build_server; from litnotes.lsp.codecache import forget_sources\n"
+              "build_server(); linecache.cache['ours.py'] = (1, None, ['x\\n'], 'ours.py')\n"
+              "dropped = forget_sources()\n"
+              "left = [n for n in linecache.cache if str(n).startswith('<attrs generated')]\n"
+              "print(dropped, len(left), 'ours.py' in linecache.cache)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    dropped, left, ours = done.stdout.split()
+    assert int(dropped) > 300 and left == "0" and ours == "True"

@@ -48,12 +48,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="after every change, check the index against a rebuild (slow; for tests and bug reports)")
     args = parser.parse_args(argv)
     gc.set_threshold(*GC_THRESHOLDS)
-    from .codecache import compiled_once  # noqa: PLC0415
+    from .codecache import compiled_once, forget_sources  # noqa: PLC0415
 
     with compiled_once():  # importing pygls: attrs' generated methods come compiled from the last start
         from .robust import hard_exit, redact_logs
 
         server = build_server()
+    forget_sources()  # before the index is loaded, so that it reuses the memory
     handler = logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler(sys.stderr)
     redact_logs(handler, args.log_level)  # no note text in the log above DEBUG
     logging.basicConfig(level=args.log_level, handlers=[handler], format="%(asctime)s %(name)s %(levelname)s %(message)s")

@@ -9,6 +9,11 @@ name. A wrong or stale entry cannot be used: entries are found by a hash of the 
 name, and the file is thrown away when Python's bytecode version differs, when it cannot be read or
 when someone other than the user could have written it (marshal data is trusted like a `.pyc`).
 
+attrs also keeps every generated method's source in `linecache` (1.6 MB of text for lsprotocol,
+so that a debugger can show it); the server drops those entries after the import (`forget_sources`),
+which leaves tracebacks through generated methods without their source line and the index that
+is loaded next the freed memory (RSS at ready 1.4 MiB lower on the 10k bench vault).
+
 attrs is reached through one name: `attr._make` looks up `compile` as a global, so a module global
 of that name is used instead of the builtin while the server imports. Where that is not so (another
 attrs release), nothing is patched and the import runs as usual.
@@ -19,6 +24,7 @@ from __future__ import annotations
 import builtins
 import hashlib
 import importlib.util
+import linecache
 import logging
 import marshal
 import os
@@ -29,7 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import CodeType
 
-__all__ = ["CodeCache", "compiled_once", "cache_file"]
+__all__ = ["CodeCache", "compiled_once", "cache_file", "forget_sources"]
 
 log = logging.getLogger(__name__)
 MAGIC = "litnotes-code-1"
@@ -116,6 +122,14 @@ def _private(info: os.stat_result) -> bool:
     """Owned by this user and writable by nobody else."""
     owner_ok = not hasattr(os, "getuid") or info.st_uid == os.getuid()
     return owner_ok and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def forget_sources() -> int:
+    """Drop the source text attrs keeps in `linecache` for each method it generated; how many."""
+    names = [name for name in linecache.cache if isinstance(name, str) and name.startswith("<attrs generated")]
+    for name in names:
+        del linecache.cache[name]
+    return len(names)
 
 
 def _patchable():
