@@ -70,7 +70,8 @@ class IndexCache:
         self.path = cache_root() / hashlib.sha1(str(self.root).encode()).hexdigest()[:16] / "index.bin"
         self.header = {"magic": MAGIC, "format": FORMAT, "version": __version__, "parser": parser_fingerprint(),
                        "root": str(self.root), "options": options_key}
-        self.entries: dict[str, tuple] = {}
+        self.entries: dict[str, tuple] = {}  # rel -> (stamp, syntax, problems, packed summary), as read
+        self.keys: list[str] = []  # the dependency-key table the packed summaries number into
         self.libraries: dict[str, tuple] = {}  # absolute path -> ((mtime_ns, size), Bibliography | None, problems)
         self.reused = 0
 
@@ -96,15 +97,14 @@ class IndexCache:
                         raise ValueError("body is not a sequence of mappings, one key table and the libraries")
                 if keys is None or not isinstance(libraries, dict):
                     raise ValueError("no dependency-key table or no libraries")
-                entries = {rel: (stamp, syntax, problems, _summary(packed, keys))
-                           for rel, (stamp, syntax, problems, packed) in entries.items()}
         except FileNotFoundError:
             return False
         except Exception as exc:  # noqa: BLE001 - never trust a cache that does not read back perfectly
             log.info("discarding the persistent index %s: %s", self.path, exc)
             self.discard()
             return False
-        self.entries = entries
+        self.entries = entries  # summaries still packed: `lookup` unpacks the one it returns
+        self.keys = keys
         self.libraries = libraries
         return True
 
@@ -114,7 +114,7 @@ class IndexCache:
         if entry is None or entry[0] != stamp:
             return None
         self.reused += 1
-        return entry[1:]
+        return entry[1], entry[2], _summary(entry[3], self.keys)
 
     def save(self, entries: dict[str, tuple], libraries: dict[str, tuple] | None = None) -> None:
         """Write `rel -> ((mtime_ns, size), syntax, problems, summary)` and the parsed bibliographies

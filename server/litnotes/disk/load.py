@@ -67,7 +67,7 @@ class LoadStats:
     @property
     def worth_saving(self) -> bool:
         """Did the load parse anything the persistent index could have spared it?"""
-        return self.index is not None and (self.parsed > 0 or self.libraries_parsed > 0)
+        return self.entries is not None and (self.parsed > 0 or self.libraries_parsed > 0)
 
 
 def save_index(stats: LoadStats, settle_seconds: float = 0.0) -> None:
@@ -192,8 +192,8 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
     changes: list[Change] = [SetFile(p) for p in scan.files]
     named: list[tuple[str, str]] = []  # (note, value of its `bibliography:` property)
     parsed_notes, stamps, parsed = _parsed(root, scan, settings, workers, progress, mp_context, index)
-    entries = {rel: (stamps[rel], syntax, problems, made) for rel, syntax, problems, made in parsed_notes
-               if stamps.get(rel) is not None} if index is not None else None
+    if index is not None:
+        index.entries = {}  # every lookup is done: the notes hold what the file's records had
     for rel, syntax, problems, made in parsed_notes:
         if syntax is not None:
             changes.append(SetNote(rel, syntax=syntax, summary=made))
@@ -208,8 +208,13 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
     parse_count = libraries.parse_count
     changes += library_changes(root, [p for p in scan.files if is_library_candidate(p)], settings.bibliography,
                                named, libraries)
+    libraries_parsed = libraries.parse_count - parse_count
+    entries = None
+    if index is not None and (parsed or libraries_parsed):  # what `save_index` writes, made only if worth it
+        entries = {rel: (stamps[rel], syntax, problems, made) for rel, syntax, problems, made in parsed_notes
+                   if stamps.get(rel) is not None}
+    del parsed_notes
     host.apply(changes)
     used = workers if parsed >= POOL_THRESHOLD else 1
     return host, LoadStats(len(scan.notes), len(scan.files), scan.skipped, time.perf_counter() - started, used,
-                           parsed, index, entries, libraries=libraries,
-                           libraries_parsed=libraries.parse_count - parse_count)
+                           parsed, index, entries, libraries=libraries, libraries_parsed=libraries_parsed)
