@@ -39,12 +39,16 @@ def _clean(value: str) -> str:
     return value.replace(_FIELD_SEP, " ").replace(_RECORD_SEP, " ") if ("\x1f" in value or "\x1e" in value) else value
 
 
+_LEVEL = 3
+
+
 def _pack_digests(records: list[list[str]], search: bytes) -> bytes:
     """Digest records (`HighlightDigest.fields()`) as the index form keeps them: fields and records
     joined by separators, UTF-8, then zlib-compressed with the note's search names as the preset
     dictionary. Those hold most of the digests' text again (lower-cased `label colour · p. N: first
     words image` rows), so the digests of the bench vault take 1.9 MB instead of 16 MB (5.4 MB
-    compressed without the dictionary). Every reader goes through `NoteSyntax.digest_records`."""
+    compressed without the dictionary). Level 3, not zlib's default 6: 46 instead of 61 µs for a
+    bench literature note's digests, 1.4 % larger. Every reader goes through `NoteSyntax.digest_records`."""
     if not records:
         return b""
     packed = _RECORD_SEP.join([_FIELD_SEP.join(fields) for fields in records])
@@ -52,9 +56,9 @@ def _pack_digests(records: list[list[str]], search: bytes) -> bytes:
         # A field holds a separator (rare: the text had one): blank those out.
         packed = _RECORD_SEP.join(_FIELD_SEP.join(_clean(v) for v in fields) for fields in records)
     if search:
-        squeeze = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS, zlib.DEF_MEM_LEVEL, zdict=search[-_ZDICT:])
+        squeeze = zlib.compressobj(_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS, zlib.DEF_MEM_LEVEL, zdict=search[-_ZDICT:])
     else:
-        squeeze = zlib.compressobj(6)
+        squeeze = zlib.compressobj(_LEVEL)
     return squeeze.compress(packed.encode("utf-8", "surrogatepass")) + squeeze.flush()
 
 
