@@ -159,7 +159,7 @@ def test_a_restart_takes_the_parsed_bibliographies_from_the_index(vault: Path) -
     assert second == first == fresh(vault)
     # Nothing to save: no save records were made, and the file's records are dropped once looked up
     # (at 100k notes the two held ~24 MB of RSS at ready).
-    assert stats.entries is None and stats.index.entries == {}
+    assert stats.entries is None and (stats.index.entries, stats.index.keys, stats.index.libraries) == ({}, [], {})
 
 
 def test_a_bibliography_edited_while_the_server_was_down_is_reparsed(vault: Path) -> None:

@@ -66,8 +66,9 @@ class LoadStats:
 
     @property
     def worth_saving(self) -> bool:
-        """Did the load parse anything the persistent index could have spared it?"""
-        return self.entries is not None and (self.parsed > 0 or self.libraries_parsed > 0)
+        """Did the load parse anything the persistent index could have spared it? (The records to
+        save are made only then.)"""
+        return self.entries is not None
 
 
 def save_index(stats: LoadStats, settle_seconds: float = 0.0) -> None:
@@ -121,7 +122,7 @@ def _parsed(root: Path, scan: ScanResult, settings: VaultSettings, workers: int,
         if hit is not None:
             results.append((rel, *hit))
         else:
-            items.append((str(root / rel), rel))
+            items.append((base + rel, rel))
     results += _parse_items(items, settings, workers, progress, mp_context, len(results))
     return results, stamps, len(items)
 
@@ -193,7 +194,7 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
     named: list[tuple[str, str]] = []  # (note, value of its `bibliography:` property)
     parsed_notes, stamps, parsed = _parsed(root, scan, settings, workers, progress, mp_context, index)
     if index is not None:
-        index.entries = {}  # every lookup is done: the notes hold what the file's records had
+        index.forget_records()  # every lookup is done: the notes hold what the file's records had
     for rel, syntax, problems, made in parsed_notes:
         if syntax is not None:
             changes.append(SetNote(rel, syntax=syntax, summary=made))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import zlib
 
-__all__ = ["DIGEST_WORDS", "first_words"]
+__all__ = ["DIGEST_WORDS", "first_words", "pack_digests", "unpack_digests", "FIELD_SEP", "RECORD_SEP"]
 
 DIGEST_WORDS = 9
 # DIGEST_WORDS words with one space between them, or fewer such words up to the end, where a word is
@@ -32,17 +32,17 @@ def first_words(quote: str) -> str:
     return " ".join(quote.split(None, DIGEST_WORDS)[:DIGEST_WORDS])
 
 
-_FIELD_SEP, _RECORD_SEP = "\x1f", "\x1e"
+FIELD_SEP, RECORD_SEP = "\x1f", "\x1e"  # between a record's fields, between records
 
 
 def _clean(value: str) -> str:
-    return value.replace(_FIELD_SEP, " ").replace(_RECORD_SEP, " ") if ("\x1f" in value or "\x1e" in value) else value
+    return value.replace(FIELD_SEP, " ").replace(RECORD_SEP, " ") if ("\x1f" in value or "\x1e" in value) else value
 
 
 _LEVEL = 3
 
 
-def _pack_digests(records: list[list[str]], search: bytes) -> bytes:
+def pack_digests(records: list[list[str]], search: bytes) -> bytes:
     """Digest records (`HighlightDigest.fields()`) as the index form keeps them: fields and records
     joined by separators, UTF-8, then zlib-compressed with the note's search names as the preset
     dictionary. Those hold most of the digests' text again (lower-cased `label colour · p. N: first
@@ -51,10 +51,10 @@ def _pack_digests(records: list[list[str]], search: bytes) -> bytes:
     bench literature note's digests, 1.4 % larger. Every reader goes through `NoteSyntax.digest_records`."""
     if not records:
         return b""
-    packed = _RECORD_SEP.join([_FIELD_SEP.join(fields) for fields in records])
-    if packed.count(_FIELD_SEP) != 5 * len(records) or packed.count(_RECORD_SEP) != len(records) - 1:
+    packed = RECORD_SEP.join([FIELD_SEP.join(fields) for fields in records])
+    if packed.count(FIELD_SEP) != 5 * len(records) or packed.count(RECORD_SEP) != len(records) - 1:
         # A field holds a separator (rare: the text had one): blank those out.
-        packed = _RECORD_SEP.join(_FIELD_SEP.join(_clean(v) for v in fields) for fields in records)
+        packed = RECORD_SEP.join(FIELD_SEP.join(_clean(v) for v in fields) for fields in records)
     if search:
         squeeze = zlib.compressobj(_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS, zlib.DEF_MEM_LEVEL, zdict=search[-_ZDICT:])
     else:
@@ -62,8 +62,8 @@ def _pack_digests(records: list[list[str]], search: bytes) -> bytes:
     return squeeze.compress(packed.encode("utf-8", "surrogatepass")) + squeeze.flush()
 
 
-def _unpack_digests(data: bytes, search: bytes) -> str:
-    """The joined digest records `_pack_digests` compressed."""
+def unpack_digests(data: bytes, search: bytes) -> str:
+    """The joined digest records `pack_digests` compressed."""
     unsqueeze = zlib.decompressobj(zdict=search[-_ZDICT:]) if search else zlib.decompressobj()
     return (unsqueeze.decompress(data) + unsqueeze.flush()).decode("utf-8", "surrogatepass")
 

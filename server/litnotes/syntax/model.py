@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from .digests import _FIELD_SEP, _RECORD_SEP, _pack_digests, _unpack_digests, first_words
+from .digests import FIELD_SEP, RECORD_SEP, first_words, pack_digests, unpack_digests
 from .records import KeptByIdentity, fast
 
 __all__ = [
@@ -192,10 +192,6 @@ class HighlightDigest:
     def fields(self) -> tuple[str, ...]:
         return (self.block_id, self.color, self.label, self.page, self.image, self.quote)
 
-    @staticmethod
-    def fields_of(h: Highlight) -> list[str]:
-        """`HighlightDigest.of(h).fields()` as a list, without making the digest."""
-        return [h.block_id or "", h.color, h.label, h.page, h.image, first_words(h.quote)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +239,7 @@ class NoteSyntax(_Record):
     highlight_total: int = -1  # highlights in the note; -1: count `highlights`
 
     # Index form: the highlights' `HighlightDigest`s packed in one UTF-8 string (quotes with emoji
-    # would make a `str` 4 bytes per character), compressed (`_pack_digests`).
+    # would make a `str` 4 bytes per character), compressed (`pack_digests`).
     highlight_digest: bytes = b""
     search_packed: bytes = b""  # index form: `search_names()`, computed once where the note was parsed
 
@@ -264,11 +260,12 @@ class NoteSyntax(_Record):
         # The block map is made, not kept: the detailed note is dropped now (a worker would otherwise
         # hold its last 1,024 detailed notes, ~100 MB, through the block-map cache).
         search = self._search_names(records, self._make_block_map())
-        packed = _PACKED or _load_packed()
+        from . import packed  # noqa: PLC0415 - packed builds this module's records
+
         return _make_note(self.length, self.frontmatter, packed.PackedHeadings.pack(self.headings),
                           packed.PackedBlockIds.pack(self.block_ids), packed.PackedLinks.pack(self.links), self.citations,
                           self.tags, (), (), self.citekey_defs, self.glued_ids, self.problems, self.metadata,
-                          _NO_EXTRA, False, highlight_total, _pack_digests(records, search), search)
+                          _NO_EXTRA, False, highlight_total, pack_digests(records, search), search)
 
     def named_highlights(self, records: list[list[str]] | None = None,
                          block_map: Mapping[str, BlockId] | None = None) -> list[list[str]]:
@@ -314,12 +311,12 @@ class NoteSyntax(_Record):
     def digest_records(self) -> list[list[str]]:
         """The index form's packed digests as field lists (`HighlightDigest.fields()` order)."""
         if self.detailed:
-            # `HighlightDigest.fields_of`, inlined: a literature note has dozens.
+            # `HighlightDigest.of(h).fields()` without making the digests: a literature note has dozens.
             return [[h.block_id or "", h.color, h.label, h.page, h.image, first_words(h.quote)] for h in self.highlights]
         if not self.highlight_digest:
             return []
-        packed = _unpack_digests(self.highlight_digest, self.search_packed)
-        return [record.split(_FIELD_SEP) for record in packed.split(_RECORD_SEP)]
+        packed = unpack_digests(self.highlight_digest, self.search_packed)
+        return [record.split(FIELD_SEP) for record in packed.split(RECORD_SEP)]
 
     @property
     def highlight_count(self) -> int:
@@ -363,12 +360,3 @@ class NoteSyntax(_Record):
 
 
 _make_note = fast(NoteSyntax)
-_PACKED = None  # the `packed` module, imported on first use: it builds this module's records
-
-
-def _load_packed():
-    global _PACKED  # noqa: PLW0603 - a one-time import, as the import statement's own cache
-    from . import packed  # noqa: PLC0415
-
-    _PACKED = packed
-    return packed

@@ -12,6 +12,7 @@ import re
 from operator import attrgetter
 
 from .blocks import parse_blocks, split_lines
+from .callouts import title_mask
 from .frontmatter import parse_frontmatter
 from .highlights import read_highlights, read_item_highlights
 from .inline import scan_inline
@@ -68,8 +69,7 @@ def _parse(text: str, options: ParseOptions, detailed: bool = True) -> NoteSynta
     if fm is not None:
         excluded.insert(0, (0, fm.end))
     tables = [(t.start, t.end) for t in structure.tables]
-    # `callouts.title_mask` of each standard Zotero callout, inlined (a literature note has dozens).
-    masks = [(b.zotero[10], b.zotero[8]) for b, _depth in structure.callout_blocks if b.zotero is not None]
+    masks = [title_mask(b) for b, _depth in structure.callout_blocks if b.zotero is not None]
     links, citations, tags, comments = scan_inline(text, excluded, tables, masks)
     problems = list(fm_problems) + structure.problems
     # The index form keeps each highlight's digest only; list-item highlights are sorted in among

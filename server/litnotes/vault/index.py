@@ -84,6 +84,29 @@ class ShardedMap(Mapping):
             made._shards[hash(key) & 255][key] = value
         return made
 
+    @classmethod
+    def grouped(cls, items, several) -> ShardedMap:
+        """key -> its one user, or `several(users)` for two or more, from `(user, keys)` pairs whose
+        users are distinct: built straight into the shards, one pass over the keys (a first load's
+        dependents: 1.4M keys at 100k notes)."""
+        made = cls()
+        shards = made._shards
+        lists: list[tuple[dict, object]] = []  # (shard, key) whose users are a list until `several`
+        for user, keys in items:
+            for key in keys:
+                shard = shards[hash(key) & 255]
+                users = shard.get(key)
+                if users is None:
+                    shard[key] = user
+                elif users.__class__ is list:
+                    users.append(user)
+                else:
+                    shard[key] = [users, user]
+                    lists.append((shard, key))
+        for shard, key in lists:
+            shard[key] = several(shard[key])
+        return made
+
     def get(self, key, default=None):
         return self._shards[hash(key) & 255].get(key, default)
 
@@ -209,8 +232,7 @@ class Tables:
     def add_summaries(self, items: list[tuple[str, Summary]]) -> None:
         """`add_summary` for many notes at once (a vault's first load): a dependency key used by one
         of them is stored once, without the per-call bookkeeping (3x faster at 10k notes); into an
-        empty table, straight into the shards of a new `ShardedMap` (one pass over the keys, not two:
-        a 10k-note load's tables 0.12 -> 0.095 s)."""
+        empty table in one pass (`ShardedMap.grouped`)."""
         for path, s in items:
             if s.aliases or s.cites:
                 self.add_summary(path, Summary(s.aliases, s.cites, ()))
@@ -220,23 +242,7 @@ class Tables:
                     self._add_dependent(dep, path)
             return
         # The values `_add_dependent` and `seal` make: the path for one user, a sorted tuple for several.
-        table = ShardedMap()
-        shards = table._shards
-        several: list[tuple[dict, str]] = []  # (shard, key) whose users are a list until sorted
-        for path, s in items:
-            for dep in s.depends:
-                shard = shards[hash(dep) & 255]
-                users = shard.get(dep)
-                if users is None:
-                    shard[dep] = path
-                elif users.__class__ is str:
-                    shard[dep] = [users, path]
-                    several.append((shard, dep))
-                else:
-                    users.append(path)
-        for shard, dep in several:
-            shard[dep] = _users(shard[dep])
-        self.dependents = table
+        self.dependents = ShardedMap.grouped(((path, s.depends) for path, s in items), _users)
 
     def replace_summary(self, path: str, old: Summary, new: Summary) -> None:
         """Patch only what differs between a note's old and new summary (typing a link changes its
