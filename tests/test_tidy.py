@@ -88,3 +88,18 @@ def test_every_emitted_code_is_registered() -> None:
         emitted |= set(pattern.findall(path.read_text(encoding="utf-8")))
     assert emitted, "the pattern found no codes: the test itself is broken"
     assert sorted(emitted - set(CODES)) == []
+
+
+def test_starting_the_server_imports_no_yaml() -> None:
+    """PyYAML (~45 ms to import) is loaded only when a note's front matter or a CSL-YAML library
+    needs it: a server start whose notes come from the persistent index never pays for it."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    probe = ("import sys, litnotes.lsp, litnotes.lsp.server, litnotes.disk.load\n"
+             "from litnotes.lsp import build_server\nbuild_server()\n"
+             "from litnotes.syntax import parse_note\nparse_note('---\\naliases: [a]\\ntags:\\n  - x\\n---\\n# T\\n')\n"
+             "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith(('yaml.', 'frontmatter'))))\n"
+             "parse_note('---\\na: {b: 1}\\n---\\n')\nprint('yaml' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[:2] == ["[]", "True"]

@@ -3,15 +3,14 @@
 CSL-JSON is a top-level array of item objects; `id` is the citation key (Better BibTeX also writes
 `citation-key`). CSL-YAML is a document with a `references:` list of items carrying `id:`. A JSON or
 YAML file that does not have this shape is not a library and reads as None. Offsets are code-point
-offsets: JSON items are walked with the C decoder (`jsonscan`), YAML nodes carry libyaml marks.
+offsets: JSON items are walked with the C decoder (`jsonscan`), YAML nodes carry libyaml marks
+(`cslyaml.py`, imported only when a CSL-YAML library is read).
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
-
-import yaml
 
 from .jsonscan import iter_array, skip_ws, value_span
 from .records import (
@@ -27,7 +26,7 @@ from .records import (
     zotero_select_link,
 )
 
-__all__ = ["parse_csl_json", "parse_csl_yaml", "csl_entry", "is_csl_item"]
+__all__ = ["parse_csl_json", "parse_csl_yaml", "csl_entry", "is_csl_item", "line_end", "no_id_problem", "LOOKS_LIKE_CSL_YAML"]
 
 CSL_TYPES = frozenset(
     "article article-journal article-magazine article-newspaper bill book broadcast chapter classic collection "
@@ -37,7 +36,7 @@ CSL_TYPES = frozenset(
     "software song speech standard thesis treaty webpage".split())
 
 _LOOKS_LIKE_CSL_JSON = re.compile(r'\A\ufeff?\s*\[\s*\{[^{}\[\]]{0,400}?"(?:id|citation-key)"\s*:')
-_LOOKS_LIKE_CSL_YAML = re.compile(r"^references:[ \t]*(?:#.*)?$", re.MULTILINE)
+LOOKS_LIKE_CSL_YAML = re.compile(r"^references:[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
 def _text(value: Any) -> str:
@@ -161,13 +160,13 @@ def csl_entry(text: str, item: dict[str, Any], start: int, end: int, key_span: t
     )
 
 
-def _line_end(text: str, pos: int) -> int:
+def line_end(text: str, pos: int) -> int:
     end = text.find("\n", pos)
     return len(text) if end < 0 else end
 
 
-def _no_id(text: str, start: int) -> BibProblem:
-    return BibProblem("CSL item has no `id` (citation key); it is skipped", start, _line_end(text, start), NO_KEY)
+def no_id_problem(text: str, start: int) -> BibProblem:
+    return BibProblem("CSL item has no `id` (citation key); it is skipped", start, line_end(text, start), NO_KEY)
 
 
 def parse_csl_json(text: str, named_csl: bool = False) -> Bibliography | None:
@@ -188,7 +187,7 @@ def parse_csl_json(text: str, named_csl: bool = False) -> Bibliography | None:
             except StopIteration as stop:
                 after = skip_ws(text, stop.value)
                 if after < len(text):
-                    problems.append(BibProblem("unexpected text after the JSON array", after, _line_end(text, after)))
+                    problems.append(BibProblem("unexpected text after the JSON array", after, line_end(text, after)))
                 break
             if seen == 0 and not is_csl_item(item):
                 return None
@@ -199,138 +198,24 @@ def parse_csl_json(text: str, named_csl: bool = False) -> Bibliography | None:
             if isinstance(key, str) and key.strip():
                 entries.append(csl_entry(text, item, start, end, value_span(text, start, end, "id", key)))
             else:
-                problems.append(_no_id(text, start))
+                problems.append(no_id_problem(text, start))
     except (ValueError, RecursionError) as err:
         if seen == 0 and not _LOOKS_LIKE_CSL_JSON.match(text):
             return None
         broken = True
         at = min(getattr(err, "pos", pos) or pos, len(text))
         problems.append(BibProblem(f"invalid JSON: {getattr(err, 'msg', err)}; the rest of the file is skipped",
-                                   at, _line_end(text, at)))
+                                   at, line_end(text, at)))
     if seen == 0 and not broken and not named_csl:
         return None
     return Bibliography("csl-json", tuple(entries), tuple(problems))
 
 
-# --- CSL-YAML ---------------------------------------------------------------------------------------
-
-_NODE_BUDGET = 50_000  # nodes converted per item: aliases cannot blow a small file up into a huge one
-
-
-class _TooBig(Exception):
-    pass
-
-
-def _plain(node: yaml.Node, budget: list[int]) -> Any:
-    """A YAML node as plain data with every scalar kept as its source text (so `id: 2019` stays "2019")."""
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise _TooBig
-    if isinstance(node, yaml.ScalarNode):
-        return None if node.tag.endswith(":null") else node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain(child, budget) for child in node.value]
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, Any] = {}
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                out.setdefault(key.value, _plain(value, budget))
-        return out
-    return None
-
-
-def _member(node: yaml.MappingNode, name: str) -> yaml.Node | None:
-    for key, value in node.value:
-        if isinstance(key, yaml.ScalarNode) and key.value == name:
-            return value
-    return None
-
-
-def _references(root: Any) -> yaml.SequenceNode | None:
-    if not isinstance(root, yaml.MappingNode):
-        return None
-    refs = _member(root, "references")
-    if not isinstance(refs, yaml.SequenceNode):
-        return None
-    if refs.value:
-        first = refs.value[0]
-        if not isinstance(first, yaml.MappingNode) or _member(first, "id") is None:
-            return None
-    return refs
-
-
-def _yaml_items(text: str, refs: yaml.SequenceNode, offset: int, entries: list[BibEntry],
-                problems: list[BibProblem]) -> None:
-    for node in refs.value:
-        start = node.start_mark.index + offset
-        end = node.end_mark.index + offset
-        if not isinstance(node, yaml.MappingNode):
-            problems.append(_no_id(text, start))
-            continue
-        id_node = _member(node, "id")
-        if not isinstance(id_node, yaml.ScalarNode) or id_node.tag.endswith(":null") or not id_node.value:
-            problems.append(_no_id(text, start))
-            continue
-        try:
-            item = _plain(node, [_NODE_BUDGET])
-        except (_TooBig, RecursionError):
-            problems.append(BibProblem("CSL item is too large or too deeply nested; it is skipped",
-                                       start, _line_end(text, start)))
-            continue
-        key_start, key_end = id_node.start_mark.index + offset, id_node.end_mark.index + offset
-        if id_node.style in ("'", '"'):
-            key_start, key_end = key_start + 1, key_end - 1
-        entries.append(csl_entry(text, item, start, end, (key_start, key_end), markdown=True))
-
-
-def _compose_first(text: str) -> Any:
-    for document in yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-        return document
-    return None
-
-
-_ITEM_START = re.compile(r"^([ \t]*)- ", re.MULTILINE)
-_DOC_END = re.compile(r"^(?:\.\.\.|---)[ \t]*$", re.MULTILINE)
-
-
-def _salvage(text: str, error: Exception) -> Bibliography | None:
-    """Invalid YAML that clearly is a CSL-YAML export: read its `references:` items one by one."""
-    head = _LOOKS_LIKE_CSL_YAML.search(text)
-    if head is None:
-        return None
-    entries: list[BibEntry] = []
-    problems: list[BibProblem] = []
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    at = mark.index if mark is not None else head.start()
-    problems.append(BibProblem(f"invalid YAML: {getattr(error, 'problem', None) or error}", at, _line_end(text, at)))
-    first = _ITEM_START.search(text, head.end())
-    if first is None:
-        return Bibliography("csl-yaml", (), tuple(problems))
-    doc_end = _DOC_END.search(text, first.start())
-    stop = doc_end.start() if doc_end is not None else len(text)
-    indent = first.group(1)
-    starts = [m.start() for m in _ITEM_START.finditer(text, first.start(), stop) if m.group(1) == indent]
-    for start, end in zip(starts, [*starts[1:], stop]):
-        try:
-            refs = _compose_first(text[start:end])
-        except (yaml.YAMLError, RecursionError, ValueError):
-            problems.append(BibProblem("invalid YAML in this CSL item; it is skipped", start, _line_end(text, start)))
-            continue
-        if isinstance(refs, yaml.SequenceNode):
-            _yaml_items(text, refs, start, entries, problems)
-    problems.sort(key=lambda p: p.start)
-    return Bibliography("csl-yaml", tuple(entries), tuple(problems))
-
-
 def parse_csl_yaml(text: str) -> Bibliography | None:
-    """The CSL-YAML library in `text` (a mapping with a `references:` list of items with `id:`), or None."""
-    try:
-        refs = _references(_compose_first(text))
-    except (yaml.YAMLError, RecursionError, ValueError) as err:
-        return _salvage(text, err)
-    if refs is None:
-        return None
-    entries: list[BibEntry] = []
-    problems: list[BibProblem] = []
-    _yaml_items(text, refs, 0, entries, problems)
-    return Bibliography("csl-yaml", tuple(entries), tuple(problems))
+    """The CSL-YAML library in `text` (a mapping with a `references:` list of items with `id:`), or None.
+
+    The reader lives in `cslyaml.py`, imported on first use: importing PyYAML costs ~45 ms, which
+    every server start would pay although few vaults hold a CSL-YAML library."""
+    from .cslyaml import read_csl_yaml  # noqa: PLC0415
+
+    return read_csl_yaml(text)

@@ -1,10 +1,11 @@
 """Front matter: locate the YAML block exactly as Obsidian does (F-1) and read what Obsidian reads.
 
 python-frontmatter's own splitting strips the text and shifts line numbers, so the block is
-located here by hand and only its YAML handler is used, with a loader that follows YAML 1.2's
-core schema like Obsidian's JS `yaml` package (F-2): `yes`, `no` and dates stay strings,
-duplicate keys are an error. Every string keeps its position so aliases, tags and cite keys can
-be underlined and renamed in place.
+located here by hand. Most blocks are read by `yamlfast`; the rest go to python-frontmatter's
+YAML handler with a loader that follows YAML 1.2's core schema like Obsidian's JS `yaml` package
+(F-2: `yes`, `no` and dates stay strings, duplicate keys are an error), in `yamlfull.py`, imported
+only when a note needs it. Every string keeps its position so aliases, tags and cite keys can be
+underlined and renamed in place.
 """
 
 from __future__ import annotations
@@ -12,92 +13,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
-from frontmatter.default_handlers import YAMLHandler
-
 from . import fastpaths
 from .model import CiteKeyDef, Frontmatter, Link, Problem
-from .yamlfast import fast_yaml, yaml_int
+from .yamlfast import InvalidYaml, PosStr, fast_yaml, located_str
 
 __all__ = ["parse_frontmatter", "normalise_property"]
 
 _CLOSE = re.compile(r"^---(?:\r?\n|\Z)", re.M)
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _SEPARATORS = re.compile(r"[\s_]+")
 _CACHE: dict[tuple[str, frozenset[str]], tuple] = {}  # front matter text -> parse_frontmatter's result
 _CACHE_SIZE = 512
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Pos(str):
-    """A YAML string scalar that remembers where it stands in the block (start, end, quoted)."""
-
-    start: int
-    end: int
-
-
-class _Yaml12Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader with the YAML 1.2 core schema's implicit types and duplicate-key errors."""
-
-    yaml_implicit_resolvers: dict = {}
-
-
-for _tag, _regexp, _first in (
-    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
-    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
-    (
-        "tag:yaml.org,2002:float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        list("-+.0123456789"),
-    ),
-):
-    _Yaml12Loader.add_implicit_resolver(_tag, re.compile(_regexp), _first)
-
-
-def _make_str(text: str, start: int, end: int) -> _Pos:
-    value = _Pos(text)
-    value.start, value.end = start, end
-    return value
-
-
-def _construct_str(loader, node):
-    value = _Pos(loader.construct_scalar(node))
-    value.start, value.end = node.start_mark.index, node.end_mark.index
-    return value
-
-
-def _construct_number(loader, node):
-    raw = loader.construct_scalar(node)
-    try:
-        return yaml_int(raw) if node.tag.endswith("int") else float(raw)
-    except ValueError:
-        return raw
-
-
-def _construct_mapping(loader, node):
-    loader.flatten_mapping(node)
-    seen: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if isinstance(key, (list, dict, set)):  # unhashable (`? !!set {a}`): not a property name
-            raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a scalar", key_node.start_mark)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {str(key)!r} (Obsidian rejects the whole block)", key_node.start_mark
-            )
-        seen[key] = loader.construct_object(value_node, deep=True)
-    return seen
-
-
-_Yaml12Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
-_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_number)
-_Yaml12Loader.add_constructor("tag:yaml.org,2002:float", _construct_number)
-_Yaml12Loader.add_constructor("tag:yaml.org,2002:bool", lambda loader, node: loader.construct_scalar(node).lower() == "true")
-_Yaml12Loader.add_constructor("tag:yaml.org,2002:null", lambda loader, node: None)
-_Yaml12Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-
-_HANDLER = YAMLHandler()
 
 
 def normalise_property(name: str) -> str:
@@ -119,7 +44,7 @@ def _locate(text: str) -> tuple[int, int, int] | None:
     return body_start, m.start(), m.start() + 3
 
 
-def _span(base: int, body: str, value: _Pos) -> tuple[int, int]:
+def _span(base: int, body: str, value: PosStr) -> tuple[int, int]:
     """Offsets of a scalar's text in the note (quotes excluded)."""
     start, end = value.start, value.end
     if start < len(body) and body[start] in "\"'" and end - start >= 2:
@@ -156,17 +81,15 @@ def _parse_located(text: str, located: tuple[int, int, int], citekey_properties:
     body = text[body_start:body_end]
     problems: list[Problem] = []
     try:
-        data = fast_yaml(body, _make_str) if body.strip() else {}
+        data = fast_yaml(body, located_str) if body.strip() else {}
         if data is None:
-            # libyaml reads UTF-8: a lone surrogate (a broken paste) becomes U+FFFD, one code point for one.
-            data = _HANDLER.load(_SURROGATE.sub("\ufffd", body), Loader=_Yaml12Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        at = body_start + (mark.index if mark is not None else 0)
+            from .yamlfull import load_yaml  # noqa: PLC0415 - PyYAML is imported only when a note needs it
+
+            data = load_yaml(body)
+    except InvalidYaml as exc:
+        at = body_start + exc.index
         line_end = text.find("\n", at)
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        if getattr(exc, "context", None):
-            what = f"{what} ({exc.context})"
+        what = exc.what
         problems.append(Problem("frontmatter.invalid-yaml", at, line_end if line_end >= 0 else len(text),
                                 f"invalid YAML: {what}; Obsidian reads no properties from this note"))
         return Frontmatter(0, end, body_start, body_end, False), (), (), tuple(problems)
@@ -222,7 +145,7 @@ def _read_mapping(text, body, body_start, body_end, end, data, citekey_propertie
             start, stop = _span(body_start, body, value)
             defs.append(CiteKeyDef(str(value).strip(), "property", start, stop, name))
         for item_index, item in enumerate(value if isinstance(value, list) else [value]):
-            if isinstance(item, _Pos) and item.startswith("[[") and item.endswith("]]") and len(item) > 4:
+            if isinstance(item, PosStr) and item.startswith("[[") and item.endswith("]]") and len(item) > 4:
                 start, stop = _span(body_start, body, item)
                 inner = str(item)[2:-2]
                 links.append(_frontmatter_link(inner, start, stop))
@@ -257,7 +180,7 @@ def _read_aliases(body, body_start, value, aliases, problems, key_start, key_end
     else:
         items = []
     for item in items:
-        if isinstance(item, _Pos):
+        if isinstance(item, PosStr):
             alias = str(item).strip()
             if alias:
                 start, stop = _span(body_start, body, item)
@@ -292,7 +215,7 @@ def _read_tags(text, body, body_start, value, tags, problems, key_start, key_end
                                     "YAML reads `#…` after a space as a comment, so this note has no tags: "
                                     "write `tags: [zotero, literature-note]`"))
         return
-    if isinstance(value, _Pos):
+    if isinstance(value, PosStr):
         problems.append(Problem("frontmatter.deprecated", key_start, key_end,
                                 "tags as one string are deprecated since Obsidian 1.4: write them as a YAML list"))
         start, _ = _span(body_start, body, value)
@@ -303,7 +226,7 @@ def _read_tags(text, body, body_start, value, tags, problems, key_start, key_end
         return
     if isinstance(value, list):
         for item in value:
-            if isinstance(item, _Pos):
+            if isinstance(item, PosStr):
                 name = str(item).strip()
                 if name and " " not in name:
                     start, stop = _span(body_start, body, item)

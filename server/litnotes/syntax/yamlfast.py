@@ -13,7 +13,29 @@ import re
 
 from . import fastpaths
 
-__all__ = ["fast_yaml", "yaml_int"]
+__all__ = ["fast_yaml", "yaml_int", "PosStr", "located_str", "InvalidYaml"]
+
+
+class PosStr(str):
+    """A YAML string scalar that remembers where it stands in the block (start, end, quoted)."""
+
+    start: int
+    end: int
+
+
+def located_str(text: str, start: int, end: int) -> PosStr:
+    value = PosStr(text)
+    value.start, value.end = start, end
+    return value
+
+
+class InvalidYaml(ValueError):
+    """The front matter is not valid YAML: where (offset in the block) and what the loader says."""
+
+    def __init__(self, index: int, what: str) -> None:
+        super().__init__(what)
+        self.index = index
+        self.what = what
 
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9 _.-]*?)[ \t]*:(?:[ \t]+|$)")
 _ITEM = re.compile(r"([ \t]*)-(?:[ \t]+|$)")
