@@ -110,8 +110,9 @@ def test_a_cache_cut_between_two_chunks_is_discarded(vault: Path, monkeypatch) -
     ends = []
     while pickle.load(stream) is not None:
         ends.append(stream.tell())
-    assert len(ends) == stats.notes + 2 and stats.notes > 2  # a chunk per note, the dependency-key table, the libraries
-    for cut in (ends[-4], ends[-3], ends[-2]):  # whole chunks without the key table; without the libraries; no end marker
+    assert len(ends) == stats.notes + 3 and stats.notes > 2  # a chunk per note, the key table, its users, the libraries
+    # Whole chunks without the key table; without its users; without the libraries; no end marker.
+    for cut in (ends[-4], ends[-3], ends[-2], ends[-1]):
         path.write_bytes(data[:cut])
         found, stats = cached(vault)
         assert stats.parsed == stats.notes and found == fresh(vault)
@@ -184,3 +185,81 @@ def test_a_bibliography_written_just_before_the_load_is_not_kept(vault: Path) ->
     assert index.load() and [Path(p).name for p in index.libraries] == ["references.json"]
     _, stats = cached(vault)
     assert stats.libraries_parsed == 1
+
+
+@pytest.mark.parametrize("change", ["none", "edited", "removed", "added", "renamed"])
+def test_the_dependents_table_from_the_index_equals_a_rebuild(vault: Path, change: str) -> None:
+    """The index keeps who depends on each key; a restart uses that table only when it reused every
+    saved note and parsed none, and either way the tables equal a rebuild from the notes."""
+    from litnotes.vault import VaultHost
+    from litnotes.vault.index import Tables
+
+    for name in ("Shared A", "Shared B"):  # keys with several users
+        (vault / "notes" / f"{name}.md").write_text("[[Reading log]] [[@smith2020]] [[Missing]]\n", encoding="utf-8")
+    _, stats = cached(vault)
+    save_index(stats)
+    reading_log = vault / "notes" / "Reading log.md"
+    if change == "edited":
+        reading_log.write_text(reading_log.read_text(encoding="utf-8") + "\n[[Brand new target]] [[@smith2020]]\n",
+                               encoding="utf-8")
+    elif change == "removed":
+        reading_log.unlink()
+    elif change == "added":
+        (vault / "notes" / "Added.md").write_text("[[Reading log]] [[Nowhere#Heading]]\n", encoding="utf-8")
+    elif change == "renamed":
+        reading_log.rename(vault / "notes" / "Reading diary.md")
+    given = []
+    original = Tables.add_summaries
+
+    def spy(self, items, dependents=None):
+        given.append(dependents is not None)
+        return original(self, items, dependents)
+
+    Tables.add_summaries = spy
+    try:
+        host, stats = load_vault(vault, workers=1, use_index=True)
+    finally:
+        Tables.add_summaries = original
+    assert given == [change == "none"]  # taken from the index only when nothing changed
+    assert stats.parsed == (1 if change in ("edited", "added", "renamed") else 0)
+    table = host.vault._tables.dependents.to_dict()
+    assert table == VaultHost.rebuild(host.vault).vault._tables.dependents.to_dict()
+    assert table["n:missing.md"] == ("notes/Shared A.md", "notes/Shared B.md")
+    found = {p: [(d.start, d.code, d.message) for d in ds] for p, ds in check_vault(host.vault).items()}
+    assert found == fresh(vault)
+
+
+def test_the_dependents_table_from_the_index_shares_the_vaults_paths(vault: Path) -> None:
+    _, stats = cached(vault)
+    save_index(stats)
+    host, stats = load_vault(vault, workers=1, use_index=True)
+    assert stats.parsed == 0
+    paths = {p: p for p in host.vault.notes}
+    for users in host.vault._tables.dependents.values():
+        for user in (users,) if isinstance(users, str) else users:
+            assert paths[user] is user
+
+
+@pytest.mark.parametrize("damage", ["short", "out-of-range", "not-an-array"])
+def test_a_cache_whose_dependents_do_not_fit_is_discarded(vault: Path, damage: str) -> None:
+    _, stats = cached(vault)
+    save_index(stats)
+    path = index_file(vault)
+    data = path.read_bytes()
+    stream = io.BytesIO(data)
+    body = 4 + int.from_bytes(data[:4], "big")
+    stream.seek(body)
+    chunks = []
+    while (chunk := pickle.load(stream)) is not None:
+        chunks.append(chunk)
+    _, first, several = chunks[-2]
+    if damage == "short":
+        first = first[:-1]
+    elif damage == "out-of-range":
+        first[0] = stats.notes + 5
+    else:
+        first = list(first)
+    chunks[-2] = ("users", first, several)
+    path.write_bytes(data[:body] + b"".join(pickle.dumps(c) for c in [*chunks, None]))
+    found, stats = cached(vault)
+    assert stats.parsed == stats.notes and found == fresh(vault)

@@ -32,7 +32,7 @@ from ..vault.index import Summary
 __all__ = ["IndexCache", "cache_root"]
 
 log = logging.getLogger(__name__)
-FORMAT = 5  # 2: chunks ending with None; 3: entries hold the note's summary; 4: its dependency keys in one table; 5: parsed bibliographies
+FORMAT = 6  # 2: chunks ending with None; 3: entries hold the note's summary; 4: its dependency keys in one table; 5: parsed bibliographies; 6: the dependents table
 CHUNK = 250  # notes per pickled chunk: writing one holds the interpreter for ~10 ms, not for the whole index
 MAGIC = "litnotes-index"
 SUMMARY_SOURCES = ("index.py", "names.py", "resolver.py")  # the vault modules `summary()` runs
@@ -73,6 +73,10 @@ class IndexCache:
         self.entries: dict[str, tuple] = {}  # rel -> (stamp, syntax, problems, packed summary), as read
         self.keys: list[str] = []  # the dependency-key table the packed summaries number into
         self.libraries: dict[str, tuple] = {}  # absolute path -> ((mtime_ns, size), Bibliography | None, problems)
+        # Who uses each key of `keys`, by entry number (entries are saved sorted by path): its first
+        # user, and all of them for a key used by several notes (`dependents`).
+        self.first_users = array("i")
+        self.users: dict[int, array] = {}
         self.reused = 0
 
     def load(self) -> bool:
@@ -85,18 +89,25 @@ class IndexCache:
                     raise ValueError("header differs (another version, parser, vault or settings)")
                 entries: dict = {}
                 keys: list[str] | None = None
+                users: tuple | None = None
                 libraries: dict | None = None
                 while (chunk := pickle.load(f)) is not None:  # a file cut short ends in EOFError, not None
                     if isinstance(chunk, list) and keys is None:
                         keys = chunk  # the dependency-key table, after the entries
                     elif isinstance(chunk, dict) and keys is None:
                         entries.update(chunk)
-                    elif isinstance(chunk, tuple) and keys is not None and libraries is None and chunk[0] == "libraries":
+                    elif isinstance(chunk, tuple) and keys is not None and users is None and chunk[0] == "users":
+                        users = chunk[1:]  # then who uses each key
+                    elif isinstance(chunk, tuple) and users is not None and libraries is None and chunk[0] == "libraries":
                         libraries = chunk[1]  # last: the parsed bibliographies
                     else:
-                        raise ValueError("body is not a sequence of mappings, one key table and the libraries")
-                if keys is None or not isinstance(libraries, dict):
-                    raise ValueError("no dependency-key table or no libraries")
+                        raise ValueError("body is not a sequence of mappings, one key table, its users and the libraries")
+                if keys is None or users is None or not isinstance(libraries, dict):
+                    raise ValueError("no dependency-key table, no users or no libraries")
+                first_users, several = users
+                if (not isinstance(first_users, array) or len(first_users) != len(keys) or not isinstance(several, dict)
+                        or (keys and not 0 <= min(first_users) <= max(first_users) < len(entries))):
+                    raise ValueError("the users of the dependency keys do not match the key table and the notes")
         except FileNotFoundError:
             return False
         except Exception as exc:  # noqa: BLE001 - never trust a cache that does not read back perfectly
@@ -105,6 +116,7 @@ class IndexCache:
             return False
         self.entries = entries  # summaries still packed: `lookup` unpacks the one it returns
         self.keys = keys
+        self.first_users, self.users = first_users, several
         self.libraries = libraries
         return True
 
@@ -116,10 +128,32 @@ class IndexCache:
         self.reused += 1
         return entry[1], entry[2], _summary(entry[3], self.keys)
 
+    def dependents(self, paths: dict[str, str]):
+        """`(key, users)` for every dependency key, as `Tables.add_summaries` would make them from
+        the saved summaries (the path for one user, a sorted tuple for several), with the vault's
+        own path strings (`paths`: rel -> itself); None when a saved note is not among `paths`.
+
+        Only right for a load that reused every saved note and parsed none: the caller checks
+        (`all_reused`). At 100k notes this takes ~0.3 s where grouping the summaries took 1.5 s."""
+        try:
+            rels = list(map(paths.__getitem__, self.entries))  # entry number -> path, shared with the vault
+        except KeyError:
+            return None
+        values: list = list(map(rels.__getitem__, self.first_users))
+        for key, numbers in self.users.items():
+            values[key] = tuple(map(rels.__getitem__, numbers))
+        return zip(self.keys, values)
+
+    @property
+    def all_reused(self) -> bool:
+        """Was every saved note looked up and reused?"""
+        return self.reused == len(self.entries)
+
     def forget_records(self) -> None:
         """Drop what `load` read once every note has been looked up (at 100k notes the records and
         the key table held ~24 MB that a loaded vault no longer needs)."""
         self.entries, self.keys, self.libraries = {}, [], {}
+        self.first_users, self.users = array("i"), {}
 
     def save(self, entries: dict[str, tuple], libraries: dict[str, tuple] | None = None) -> None:
         """Write `rel -> ((mtime_ns, size), syntax, problems, summary)` and the parsed bibliographies
@@ -132,15 +166,20 @@ class IndexCache:
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".index-")
             with os.fdopen(fd, "wb") as f:
                 f.write(len(header).to_bytes(4, "big") + header)
-                items = list(entries.items())
+                items = sorted(entries.items())  # by path: each key's users come out sorted (`dependents`)
                 keys: dict[str, int] = {}
+                users = _Users()
                 for i in range(0, len(items), CHUNK):
                     # Chunks, so that the language server's requests get their turn while it saves in a thread.
-                    chunk = {rel: (stamp, syntax, problems, _packed(made, keys))
-                             for rel, (stamp, syntax, problems, made) in items[i:i + CHUNK]}
+                    chunk = {}
+                    for number, (rel, (stamp, syntax, problems, made)) in enumerate(items[i:i + CHUNK], i):
+                        packed = chunk[rel] = (stamp, syntax, problems, _packed(made, keys))
+                        if packed[3] is not None:
+                            users.add(number, packed[3][2])
                     pickle.dump(chunk, f, protocol=pickle.HIGHEST_PROTOCOL)
                     time.sleep(0)
                 pickle.dump(list(keys), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(("users", users.first, users.several), f, protocol=pickle.HIGHEST_PROTOCOL)
                 pickle.dump(("libraries", libraries or {}), f, protocol=pickle.HIGHEST_PROTOCOL)
                 pickle.dump(None, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
@@ -152,6 +191,25 @@ class IndexCache:
             self.path.unlink()
         except OSError:
             pass
+
+
+class _Users:
+    """Who uses each dependency key, by entry number, as `save` numbers the keys (in order of
+    first use): `first[key]`, and for a key of several users `several[key]`, all of them."""
+
+    def __init__(self) -> None:
+        self.first = array("i")
+        self.several: dict[int, array] = {}
+
+    def add(self, number: int, keys: array) -> None:
+        first, several = self.first, self.several
+        for key in keys:
+            if key == len(first):  # a key first used now (numbers are handed out in this order)
+                first.append(number)
+            elif key in several:
+                several[key].append(number)
+            else:
+                several[key] = array("i", [first[key], number])
 
 
 def _packed(made: Summary | None, keys: dict[str, int]):

@@ -193,7 +193,10 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
     changes: list[Change] = [SetFile(p) for p in scan.files]
     named: list[tuple[str, str]] = []  # (note, value of its `bibliography:` property)
     parsed_notes, stamps, parsed = _parsed(root, scan, settings, workers, progress, mp_context, index)
+    dependents = None
     if index is not None:
+        if not parsed and index.all_reused:  # the vault's notes are exactly the saved ones: so is its dependents table
+            dependents = index.dependents({rel: rel for rel in scan.notes})
         index.forget_records()  # every lookup is done: the notes hold what the file's records had
     for rel, syntax, problems, made in parsed_notes:
         if syntax is not None:
@@ -215,7 +218,7 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
         entries = {rel: (stamps[rel], syntax, problems, made) for rel, syntax, problems, made in parsed_notes
                    if stamps.get(rel) is not None}
     del parsed_notes
-    host.apply(changes)
+    host.apply(changes, dependents)
     used = workers if parsed >= POOL_THRESHOLD else 1
     return host, LoadStats(len(scan.notes), len(scan.files), scan.skipped, time.perf_counter() - started, used,
                            parsed, index, entries, libraries=libraries, libraries_parsed=libraries_parsed)

@@ -103,8 +103,11 @@ class VaultHost:
         self.parse_count += 1
         return parse_note(text, self._settings.parse_options)
 
-    def apply(self, changes: Iterable[Change]) -> tuple[Vault, set[str]]:
-        """Apply changes in order; return the new snapshot and the notes to re-diagnose."""
+    def apply(self, changes: Iterable[Change], dependents=None) -> tuple[Vault, set[str]]:
+        """Apply changes in order; return the new snapshot and the notes to re-diagnose.
+
+        `dependents`, for a first load only: the `(key, users)` pairs the summaries of its notes give
+        (`Tables.add_summaries`), when the caller has them already."""
         notes = self._notes.copy()
         files: frozenset[str] | set[str] = self._files  # a set once this apply adds or removes a file
         tables = self._tables.copy()
@@ -208,7 +211,7 @@ class VaultHost:
                 else:
                     problems.pop(change.path, None)
         if pending:
-            tables.add_summaries(pending)
+            tables.add_summaries(pending, dependents if initial else None)
         while len(self._detailed) > KEEP_DETAILED:
             old, _ = self._detailed.popitem(last=False)
             if old in notes:
@@ -242,8 +245,10 @@ class VaultHost:
 
     def _summary(self, change: SetNote, syntax: NoteSyntax) -> Summary:
         defines_keys = not self._settings.is_excluded(change.path)
-        if change.summary is not None and defines_keys and change.syntax is syntax:
-            return change.summary
+        if change.summary is not None and change.syntax is syntax:
+            # An excluded note defines no cite keys; what it depends on is the same (and its strings
+            # are the ones the dependents table shares).
+            return change.summary if defines_keys else Summary(change.summary.aliases, (), change.summary.depends)
         return summary(change.path, syntax, defines_keys)
 
     def _retable(self, notes, files, libraries) -> tuple[Tables, ShardedMap]:
