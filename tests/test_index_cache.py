@@ -263,3 +263,18 @@ def test_a_cache_whose_dependents_do_not_fit_is_discarded(vault: Path, damage: s
     path.write_bytes(data[:body] + b"".join(pickle.dumps(c) for c in [*chunks, None]))
     found, stats = cached(vault)
     assert stats.parsed == stats.notes and found == fresh(vault)
+
+
+def test_the_scan_stamps_each_note_as_reading_it_would_see_it(vault: Path) -> None:
+    """The stamps a load checks the index against come from the scan's walk: (mtime_ns, size) of
+    each note as `os.stat` gives it, a linked note's from its target; none without the flag."""
+    from litnotes.disk import scan_vault
+
+    target = vault / "notes" / "Reading log.md"
+    (vault / "linked.md").symlink_to(target)
+    scan = scan_vault(vault, stamps=True)
+    assert "linked.md" in scan.notes and scan.notes
+    expected = {rel: ((vault / rel).stat().st_mtime_ns, (vault / rel).stat().st_size) for rel in scan.notes}
+    assert scan.stamps == expected
+    assert scan.stamps["linked.md"] == scan.stamps["notes/Reading log.md"]
+    assert scan_vault(vault).stamps == {}

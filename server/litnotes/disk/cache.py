@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
+from ..syntax.records import fast
 from ..vault.index import Summary
 
 __all__ = ["IndexCache", "cache_root"]
@@ -221,8 +222,11 @@ def _packed(made: Summary | None, keys: dict[str, int]):
     return made.aliases, made.cites, array("I", [keys.setdefault(k, len(keys)) for k in made.depends])
 
 
+_make_summary = fast(Summary)  # one per note a restart reuses
+
+
 def _summary(packed, keys: list[str]) -> Summary | None:
     if packed is None:
         return None
     aliases, cites, numbers = packed
-    return Summary(aliases, cites, tuple(map(keys.__getitem__, numbers)))
+    return _make_summary(aliases, cites, tuple(map(keys.__getitem__, numbers)))

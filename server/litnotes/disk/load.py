@@ -101,23 +101,15 @@ def _read_and_parse(batch: list[tuple[str, str]], max_bytes: int, options: Parse
     return out
 
 
-def _stamp(path: str) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)  # a str path: a `Path` per note costs more than the stat itself
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size
-
-
 def _parsed(root: Path, scan: ScanResult, settings: VaultSettings, workers: int, progress, mp_context,
             index: IndexCache | None):
     """(rel, syntax, problems, summary) for every note, reusing the persistent index where a note is unchanged."""
     results: list = []
-    stamps: dict[str, tuple[int, int] | None] = {}
+    stamps = scan.stamps  # taken by the scan when there is an index to check
     items = []
     base = str(root) + os.sep
     for rel in scan.notes:
-        stamp = stamps[rel] = _stamp(base + rel) if index is not None else None
+        stamp = stamps.get(rel)
         hit = index.lookup(rel, stamp) if index is not None and stamp is not None else None
         if hit is not None:
             results.append((rel, *hit))
@@ -179,13 +171,14 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
     settings, config_problems = load_settings(root)
     if adjust_settings is not None:
         settings = adjust_settings(settings)
-    scan = scan_vault(root)
     index = None
     if use_index:
         options = json.dumps([sorted(settings.citekey_properties), settings.max_note_bytes])
         index = IndexCache(root, options)
         if index.load():
             libraries.restore(index.libraries)
+    # After reading the index, so that a note's stamp is taken just before it is looked up.
+    scan = scan_vault(root, stamps=use_index)
     for path, reason in scan.skipped:
         log.info("skipped %s: %s", path, reason)
     workers = workers if workers is not None else usable_cores()

@@ -123,11 +123,14 @@ class VaultHost:
         # tracked, and the notes' summaries go into the tables in one go (`Tables.add_summaries`).
         initial = not files
         pending: list[tuple[str, Summary]] = []
+        new_files: list[str] = []  # a first load's files, added to the tables in one go (`Tables.add_files`)
         for change in changes:
-            if pending and (isinstance(change, (Remove, SetSettings))
-                            or (isinstance(change, SetNote) and change.path in summaries)):
-                tables.add_summaries(pending)  # what follows reads or replaces those summaries' table entries
-                pending = []
+            if (pending or new_files) and (isinstance(change, (Remove, SetSettings))
+                                           or (isinstance(change, SetNote) and change.path in summaries)):
+                # What follows reads or replaces those files' and summaries' table entries.
+                tables.add_files(new_files)
+                tables.add_summaries(pending)
+                pending, new_files = [], []
             if isinstance(change, SetSettings):
                 self._settings = change.settings
                 tables, summaries = self._retable(notes, files, libraries)
@@ -138,12 +141,14 @@ class VaultHost:
                 if path not in files:
                     files = files if isinstance(files, set) else set(files)
                     files.add(path)
-                    tables.add_file(path)
-                    if not initial:
+                    if initial:
+                        new_files.append(path)
+                    else:
+                        tables.add_file(path)
                         deps.add("n:" + name_key(basename(path)))
                 old_summary = summaries.get(path)
                 new_summary = self._summary(change, syntax)
-                if old_summary != new_summary:
+                if old_summary is None or old_summary != new_summary:
                     if old_summary is None and initial:
                         pending.append((path, new_summary))
                     elif old_summary is None:
@@ -167,8 +172,11 @@ class VaultHost:
                 if change.path not in files:
                     files = files if isinstance(files, set) else set(files)
                     files.add(change.path)
-                    tables.add_file(change.path)
-                    deps.add("n:" + name_key(basename(change.path)))
+                    if initial:
+                        new_files.append(change.path)
+                    else:
+                        tables.add_file(change.path)
+                        deps.add("n:" + name_key(basename(change.path)))
             elif isinstance(change, Remove):
                 path = change.path
                 if path in files:
@@ -210,6 +218,7 @@ class VaultHost:
                     problems[change.path] = tuple(change.problems)
                 else:
                     problems.pop(change.path, None)
+        tables.add_files(new_files)
         if pending:
             tables.add_summaries(pending, dependents if initial else None)
         while len(self._detailed) > KEEP_DETAILED:

@@ -210,6 +210,30 @@ class Tables:
         if path not in paths:
             bisect.insort(paths, path)
 
+    def add_files(self, paths: list[str]) -> None:
+        """`add_file` for each of `paths` (a first load's files: into empty tables in one pass, each
+        name's paths sorted once instead of inserted one by one)."""
+        if self.by_name or self.lower_paths:
+            for path in paths:
+                self.add_file(path)
+            return
+        by_name: dict[str, list[str]] = {}
+        lower_paths = self._mut("lower_paths")
+        for path in paths:
+            lower_paths[path] = name_key(path)
+            key = name_key(basename(path))
+            same = by_name.get(key)
+            if same is None:
+                by_name[key] = [path]
+            else:
+                same.append(path)
+        for same in by_name.values():
+            if len(same) > 1:
+                same[:] = sorted(set(same))
+        self.by_name = by_name
+        self._owned.add("by_name")
+        self._owned_values.update(("by_name", key) for key in by_name)
+
     def remove_file(self, path: str) -> None:
         key = name_key(basename(path))
         if key in self.by_name:
@@ -236,9 +260,7 @@ class Tables:
         empty table in one pass (`ShardedMap.grouped`). A caller that already has the `(key, users)`
         these summaries give an empty table (the persistent index keeps them) passes them as
         `dependents`; with a table that is not empty they are ignored."""
-        for path, s in items:
-            if s.aliases or s.cites:
-                self.add_summary(path, Summary(s.aliases, s.cites, ()))
+        self._add_definitions(items)
         if dependents is not None and not len(self.dependents):
             self.dependents = ShardedMap.of(dependents)
             return
@@ -249,6 +271,37 @@ class Tables:
             return
         # The values `_add_dependent` and `seal` make: the path for one user, a sorted tuple for several.
         self.dependents = ShardedMap.grouped(((path, s.depends) for path, s in items), _users)
+
+    def _add_definitions(self, items: list[tuple[str, Summary]]) -> None:
+        """The aliases and cite keys of `add_summary` for many notes: each alias's and key's new
+        owners gathered first and merged once (sorted as `add_summary` keeps them, ties in order)."""
+        aliases: dict[str, list[str]] = {}
+        cites: dict[str, list[CiteSource]] = {}
+        for path, s in items:
+            for alias in s.aliases:
+                owners = aliases.get(alias)
+                if owners is None:
+                    aliases[alias] = [path]
+                else:
+                    owners.append(path)
+            for key, kind in s.cites:
+                sources = cites.get(key)
+                if sources is None:
+                    cites[key] = [_make_source(key, path, kind)]
+                else:
+                    sources.append(_make_source(key, path, kind))
+        for alias, paths in aliases.items():
+            owners = self._value("aliases", alias, list)
+            owners[:] = sorted(set(owners).union(paths))
+        if not cites:
+            return
+        known = self._mut("cites")
+        lower = self._mut("cites_lower")
+        for key, sources in cites.items():
+            if key not in known:
+                spelt = key.lower()
+                lower[spelt] = tuple(sorted(lower.get(spelt, ()) + (key,)))
+            known[key] = _sorted(known.get(key, ()) + tuple(sources))
 
     def replace_summary(self, path: str, old: Summary, new: Summary) -> None:
         """Patch only what differs between a note's old and new summary (typing a link changes its
@@ -351,6 +404,9 @@ def _users(paths: list[str]) -> str | tuple[str, ...]:
     """The dependents value of several paths: a sorted tuple (the path itself when they are one)."""
     unique = sorted(set(paths))
     return unique[0] if len(unique) == 1 else tuple(unique)
+
+
+_make_source = fast(CiteSource)
 
 
 def _sorted(sources: tuple[CiteSource, ...]) -> tuple[CiteSource, ...]:
