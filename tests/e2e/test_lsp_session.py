@@ -124,3 +124,48 @@ async def test_a_lone_file_finds_its_vault(folderless: LanguageClient) -> None:
     await wait_for(lambda: "link.bare-alias" in {d.code for d in folderless.diagnostics.get(u, [])})
     await indexed(folderless)
     await wait_for(lambda: "block-ref.unresolved" in {d.code for d in folderless.diagnostics.get(u, [])})
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def slow_progress_client(lsp_client: LanguageClient, tmp_path: Path):
+    """A client that takes its time to accept a progress token, over a vault of 1,200 notes (parsed
+    in batches of 500, each reported)."""
+    import asyncio  # noqa: PLC0415
+
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    for i in range(1200):
+        (vault / f"n{i:04}.md").write_text(f"# Note {i}\n[[n{(i + 1) % 1200:04}]]\n", encoding="utf-8")
+    lsp_client.created_at = []
+
+    async def create(params: types.WorkDoneProgressCreateParams) -> None:
+        await asyncio.sleep(1.5)  # under the server's 2 s limit for an answer
+        lsp_client.progress_reports.setdefault(params.token, [])
+
+    # pytest-lsp registers its own handler, and pygls refuses a second one: replace it in place.
+    lsp_client.protocol.fm._features[types.WINDOW_WORK_DONE_PROGRESS_CREATE] = create
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params) -> None:
+        return None
+
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("visual_studio_code"),
+        workspace_folders=[types.WorkspaceFolder(uri=vault.as_uri(), name="v")]))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_indexing_does_not_wait_for_the_client_to_accept_its_progress(slow_progress_client: LanguageClient) -> None:
+    # The load does not wait for the client to accept the token: parsing the 1,200 small notes
+    # (~0.2 s) is over before the client answers, so no report falls inside the progress (waiting
+    # first, as before, gave three). The progress still begins first and ends with the whole vault.
+    client = slow_progress_client
+    await wait_for(lambda: any(isinstance(r, types.WorkDoneProgressEnd) for v in client.progress_reports.values() for r in v),
+                   timeout=60)
+    (values,) = client.progress_reports.values()
+    assert isinstance(values[0], types.WorkDoneProgressBegin)
+    assert isinstance(values[-1], types.WorkDoneProgressEnd) and values[-1].message.startswith("1200 notes")
+    assert len(values) == 2
+    found = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="Note 1199"))
+    assert [s.name for s in found] == ["Note 1199"]
