@@ -11,7 +11,6 @@ underlined and renamed in place.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from . import fastpaths
 from .model import CiteKeyDef, Frontmatter, Link, Problem

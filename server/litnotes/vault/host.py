@@ -129,7 +129,8 @@ class VaultHost:
                                            or (isinstance(change, SetNote) and change.path in summaries)):
                 # What follows reads or replaces those files' and summaries' table entries.
                 tables.add_files(new_files)
-                tables.add_summaries(pending)
+                if pending:
+                    tables.add_summaries(pending)
                 pending, new_files = [], []
             if isinstance(change, SetSettings):
                 self._settings = change.settings
