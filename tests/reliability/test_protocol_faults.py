@@ -4,7 +4,8 @@ Raw JSON-RPC (reliability_support.RawServer) sends what no client library would:
 missing params, negative positions, unknown methods, non-JSON, batches, cancellations of running
 and finished requests, documents never opened, `untitled:` and odd URIs, stale versions, edits past
 the end. A pytest-lsp client that never answers `workspace/configuration` checks the 2-second
-timeout. On a vault large enough to need worker processes, `shutdown`+`exit`, `exit` alone and
+timeout, and a raw one that answers it (and the progress token) after the timeout checks that the
+late answers are dropped quietly. On a vault large enough to need worker processes, `shutdown`+`exit`, `exit` alone and
 stdin EOF during indexing must each end the process (and its workers) within a few seconds, and a
 note renamed while the vault is being indexed must end up where it is on disk.
 """
@@ -286,5 +287,40 @@ def test_notes_renamed_and_edited_while_indexing(large_vault: Path, tmp_path: Pa
         server.request("shutdown")
         server.notify("exit")
         assert server.exited_within(EXIT_SECONDS) is not None
+    finally:
+        server.kill()
+
+
+def test_a_late_answer_to_a_request_the_server_gave_up_on(tmp_path: Path) -> None:
+    """The server waits 2 s for `workspace/configuration` and a progress token; an answer that comes
+    after that is dropped quietly (pygls would fail on the cancelled future and log an error), and
+    the server goes on with its defaults."""
+    root = small_vault(tmp_path / "vault")
+    server = RawServer("--log-level", "INFO", env=env_with())
+    try:
+        server.request("initialize", {"processId": os.getpid(), "workspaceFolders": [{"uri": root.as_uri(), "name": "v"}],
+                                      "capabilities": {"workspace": {"configuration": True},
+                                                       "window": {"workDoneProgress": True}}})
+        server.notify("initialized", {})
+        asked = []
+        deadline = time.monotonic() + 10
+        while len(asked) < 2 and time.monotonic() < deadline:  # hold back both answers
+            message = server.messages.get(timeout=10)
+            if message is not None and message.get("method") in ("workspace/configuration", "window/workDoneProgress/create"):
+                asked.append(message)
+        assert sorted(m["method"] for m in asked) == ["window/workDoneProgress/create", "workspace/configuration"]
+        time.sleep(2.5)  # past the server's 2 s
+        for message in asked:
+            server.send({"jsonrpc": "2.0", "id": message["id"], "result": [{}] if "configuration" in message["method"] else None})
+        a = (root / "a.md").as_uri()
+        server.notify("textDocument/didOpen", {"textDocument": {"uri": a, "languageId": "markdown", "version": 1,
+                                                                 "text": (root / "a.md").read_text(encoding="utf-8")}})
+        symbols = server.request("workspace/symbol", {"query": "B"})["result"]
+        assert any(s["name"] == "B" for s in symbols)
+        assert server.request("shutdown")["result"] is None
+        server.notify("exit")
+        assert server.exited_within(EXIT_SECONDS) is not None
+        assert b"InvalidStateError" not in server.stderr and b"Unable to handle message" not in server.stderr
+        assert server.stderr.count(b"late answer") == 2
     finally:
         server.kill()

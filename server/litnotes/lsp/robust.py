@@ -4,8 +4,9 @@ a prompt exit, and no note text in the log.
 pygls (2.1) leaves a request whose params do not match the protocol (a negative position, a string
 where a number belongs, no params at all) without any answer, so the editor waits for it for ever;
 it ignores requests after `shutdown` without answering; it keeps the future of every notification
-handled by a generator or coroutine for ever (a slow leak: one per keystroke); and some of its
-warnings print whole messages. `RobustProtocol` answers such requests with the JSON-RPC error they deserve (`-32602`
+handled by a generator or coroutine for ever (a slow leak: one per keystroke); it fails on the
+client's answer to a request the server stopped waiting for (a timeout cancelled its future); and
+some of its warnings print whole messages. `RobustProtocol` answers such requests with the JSON-RPC error they deserve (`-32602`
 invalid params, `-32600` invalid request, `-32700` parse error) and drops bad notifications with a
 warning that names only the method.
 
@@ -101,6 +102,18 @@ class RobustProtocol(LanguageServerProtocol):
                 self._answer_error(message.id, INVALID_REQUEST, "the server is shutting down")
             return
         super().handle_message(message)
+
+    def _handle_response(self, msg_id, result=None, error=None):
+        # A request the server stopped waiting for (`asyncio.wait_for` timed out, as it does after 2 s
+        # for workspace/configuration or a progress token, and cancelled the future) may still be
+        # answered: pygls would set the cancelled future's result and raise InvalidStateError ("Unable
+        # to handle message" in the log; the soak met it under load).
+        future = self._request_futures.get(msg_id)
+        if future is not None and future.done():
+            self._request_futures.pop(msg_id, None)
+            log.info("ignored a late answer to request %s: no longer awaited", msg_id)
+            return
+        super()._handle_response(msg_id, result, error)
 
     def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
         # pygls files the future of every generator, coroutine or threaded handler in
