@@ -103,20 +103,21 @@ def _read_and_parse(batch: list[tuple[str, str]], max_bytes: int, options: Parse
 
 def _parsed(root: Path, scan: ScanResult, settings: VaultSettings, workers: int, progress, mp_context,
             index: IndexCache | None):
-    """(rel, syntax, problems, summary) for every note, reusing the persistent index where a note is unchanged."""
+    """(rel, syntax, problems, summary) for every note, reusing the persistent index where a note is
+    unchanged (its stamp, taken by the scan when there is an index, is the recorded one); and how many
+    notes were parsed."""
     results: list = []
-    stamps = scan.stamps  # taken by the scan when there is an index to check
     items = []
     base = str(root) + os.sep
     for rel in scan.notes:
-        stamp = stamps.get(rel)
+        stamp = scan.stamps.get(rel)
         hit = index.lookup(rel, stamp) if index is not None and stamp is not None else None
         if hit is not None:
             results.append((rel, *hit))
         else:
             items.append((base + rel, rel))
     results += _parse_items(items, settings, workers, progress, mp_context, len(results))
-    return results, stamps, len(items)
+    return results, len(items)
 
 
 def _parse_items(items, settings: VaultSettings, workers: int, progress, mp_context, done_before: int):
@@ -185,7 +186,7 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
     host = VaultHost(settings)
     changes: list[Change] = [SetFile(p) for p in scan.files]
     named: list[tuple[str, str]] = []  # (note, value of its `bibliography:` property)
-    parsed_notes, stamps, parsed = _parsed(root, scan, settings, workers, progress, mp_context, index)
+    parsed_notes, parsed = _parsed(root, scan, settings, workers, progress, mp_context, index)
     dependents = None
     if index is not None:
         if not parsed and index.all_reused:  # the vault's notes are exactly the saved ones: so is its dependents table
@@ -208,8 +209,9 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
     libraries_parsed = libraries.parse_count - parse_count
     entries = None
     if index is not None and (parsed or libraries_parsed):  # what `save_index` writes, made only if worth it
+        stamps = scan.stamps
         entries = {rel: (stamps[rel], syntax, problems, made) for rel, syntax, problems, made in parsed_notes
-                   if stamps.get(rel) is not None}
+                   if rel in stamps}
     del parsed_notes
     host.apply(changes, dependents)
     used = workers if parsed >= POOL_THRESHOLD else 1

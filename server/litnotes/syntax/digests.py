@@ -40,6 +40,7 @@ def _clean(value: str) -> str:
 
 
 _LEVEL = 3
+_ZDICT = 32768  # zlib's window: only a preset dictionary's last 32 KB can be referred to
 
 
 def pack_digests(records: list[list[str]], search: bytes) -> bytes:
@@ -67,5 +68,3 @@ def unpack_digests(data: bytes, search: bytes) -> str:
     unsqueeze = zlib.decompressobj(zdict=search[-_ZDICT:]) if search else zlib.decompressobj()
     return (unsqueeze.decompress(data) + unsqueeze.flush()).decode("utf-8", "surrogatepass")
 
-
-_ZDICT = 32768  # zlib's window: only a preset dictionary's last 32 KB can be referred to

@@ -72,9 +72,7 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
             # general code below, for this case only (with one body line, the quote or an image, inlined).
             color, label, link_text, url, attachment, page, annotation = zotero[:7]
             block_id = title_id[0]
-            if not page and link_text:
-                page_m = _PAGE_TEXT.search(link_text)
-                page = page_m.group(1) if page_m else ""
+            page = page or _page_in(link_text)
             bodies = block.bodies
             words = None
             if len(bodies) == 1:
@@ -92,11 +90,7 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
             start, end = lines[0].offset, last.offset + len(last.text)
             assigned = by_block.get((start, end))
             if annotation and block_id.lower() != annotation.lower():
-                at = title_id[1:]
-                problems.append(Problem(
-                    "highlight.annotation-mismatch", at[0], at[1],
-                    f"block id `^{block_id}` differs from the annotation key {annotation} in this highlight's Zotero link; "
-                    "a copy-paste slip? links to this highlight will not match Zotero"))
+                problems.append(_mismatch(block_id, annotation, title_id[1], title_id[2]))
             if digests:
                 append([assigned.id if assigned else "", color, label.strip(), page, image,
                         first_words(quote) if words is None else words])
@@ -134,9 +128,7 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
             annotation = _param(url, "annotation")
             attachment_m = _ATTACHMENT.search(url)
             attachment = attachment_m.group(1) if attachment_m else ""
-        if not page and link_text:
-            page_m = _PAGE_TEXT.search(link_text)
-            page = page_m.group(1) if page_m else ""
+        page = page or _page_in(link_text)
         lines = block.lines
         quote, comment, image = _body(block.contents if block.simple else _body_lines(block))
         last = lines[-1]
@@ -146,10 +138,7 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
         compare = title_id[0] if title_id else (assigned.id if assigned else None)
         if annotation and compare and compare.lower() != annotation.lower():
             at = title_id[1:] if title_id else (assigned.start, assigned.end)
-            problems.append(Problem(
-                "highlight.annotation-mismatch", at[0], at[1],
-                f"block id `^{compare}` differs from the annotation key {annotation} in this highlight's Zotero link; "
-                "a copy-paste slip? links to this highlight will not match Zotero"))
+            problems.append(_mismatch(compare, annotation, at[0], at[1]))
         if digests:
             append([assigned.id if assigned else "", color, label, page, image, first_words(quote)])
         else:
@@ -172,14 +161,11 @@ def read_item_highlights(items: list[Block], block_ids: list[BlockId], problems:
         color_m = _COLOR.search(text) or _HLTR.search(text) or _NAMED_COLOUR.search(text)
         inner = _TAGS.sub("", mark.group(1)).strip() if mark else ""
         embed = _EMBED.search(text)
-        page = _param(url, "page") or (_PAGE_TEXT.search(link.group(1)).group(1) if _PAGE_TEXT.search(link.group(1)) else "")
+        page = _param(url, "page") or _page_in(link.group(1))
         annotation = _param(url, "annotation")
         assigned = by_block.get((item.start, item.end))
         if annotation and assigned and assigned.id.lower() != annotation.lower():
-            problems.append(Problem(
-                "highlight.annotation-mismatch", assigned.start, assigned.end,
-                f"block id `^{assigned.id}` differs from the annotation key {annotation} in this highlight's Zotero link; "
-                "a copy-paste slip? links to this highlight will not match Zotero"))
+            problems.append(_mismatch(assigned.id, annotation, assigned.start, assigned.end))
         attachment_m = _ATTACHMENT.search(url)
         result.append(_make_highlight(
             item.start, item.end, assigned.id if assigned else None, color_m.group(1) if color_m else "", "",
@@ -187,6 +173,18 @@ def read_item_highlights(items: list[Block], block_ids: list[BlockId], problems:
             embed.group(1).strip() if embed else "",
         ))
     return result
+
+
+def _page_in(link_text: str) -> str:
+    """The page a Zotero link's text names (`View in local Zotero: page 3`), or ""."""
+    found = _PAGE_TEXT.search(link_text) if link_text else None
+    return found.group(1) if found else ""
+
+
+def _mismatch(block_id: str, annotation: str, start: int, end: int) -> Problem:
+    return Problem("highlight.annotation-mismatch", start, end,
+                   f"block id `^{block_id}` differs from the annotation key {annotation} in this highlight's Zotero link; "
+                   "a copy-paste slip? links to this highlight will not match Zotero")
 
 
 def _one_line(content: str) -> tuple[str, str, str]:

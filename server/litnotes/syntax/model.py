@@ -243,20 +243,19 @@ class NoteSyntax(_Record):
     highlight_digest: bytes = b""
     search_packed: bytes = b""  # index form: `search_names()`, computed once where the note was parsed
 
-    def index_form(self) -> NoteSyntax:
+    def index_form(self, digests: list[list[str]] | None = None) -> NoteSyntax:
         """What the vault index keeps of a note it does not need in detail: everything other notes
         can see (front matter, headings, block ids, links, citations, tags, cite-key definitions,
         problems), without the callouts and Zotero highlights, which hold most of a literature
         note's text (9x smaller pickled); of each highlight only its digest (id, colour, label,
-        page, image, first words). Features that show a whole highlight re-parse that one note."""
+        page, image, first words). Features that show a whole highlight re-parse that one note.
+
+        `digests` are the note's highlights as digest fields, for a note made without `Highlight`
+        records (`parse.index_note` reads them straight into these); by default, its highlights'."""
         if not self.detailed:
             return self
         # The digests are computed once: the packed digests and the search names share them.
-        return self._index_form(self.digest_records(), len(self.highlights))
-
-    def _index_form(self, records: list[list[str]], highlight_total: int) -> NoteSyntax:
-        """The index form of this note with these digest records (`digest_records()`, or made
-        directly by `parse.index_note`) of its `highlight_total` highlights."""
+        records = self.digest_records() if digests is None else digests
         # The block map is made, not kept: the detailed note is dropped now (a worker would otherwise
         # hold its last 1,024 detailed notes, ~100 MB, through the block-map cache).
         search = self._search_names(records, self._make_block_map())
@@ -265,7 +264,7 @@ class NoteSyntax(_Record):
         return _make_note(self.length, self.frontmatter, packed.PackedHeadings.pack(self.headings),
                           packed.PackedBlockIds.pack(self.block_ids), packed.PackedLinks.pack(self.links), self.citations,
                           self.tags, (), (), self.citekey_defs, self.glued_ids, self.problems, self.metadata,
-                          _NO_EXTRA, False, highlight_total, pack_digests(records, search), search)
+                          _NO_EXTRA, False, len(records), pack_digests(records, search), search)
 
     def named_highlights(self, records: list[list[str]] | None = None,
                          block_map: Mapping[str, BlockId] | None = None) -> list[list[str]]:

@@ -116,7 +116,7 @@ def _parse(text: str, options: ParseOptions, detailed: bool = True) -> NoteSynta
     )
     if detailed:
         return note
-    return note._index_form(highlights, len(highlights)) if digests else note.index_form()
+    return note.index_form(highlights if digests else None)
 
 
 def _metadata_keys(text: str, excluded: list[tuple[int, int]]) -> list[CiteKeyDef]:

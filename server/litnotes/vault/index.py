@@ -204,35 +204,23 @@ class Tables:
 
     # File names (every vault file, Markdown or not: R-2).
     def add_file(self, path: str) -> None:
-        key = name_key(basename(path))
-        self._mut("lower_paths")[path] = name_key(path)
-        paths = self._value("by_name", key, list)
-        if path not in paths:
-            bisect.insort(paths, path)
+        self.add_files([path])
 
     def add_files(self, paths: list[str]) -> None:
-        """`add_file` for each of `paths` (a first load's files: into empty tables in one pass, each
-        name's paths sorted once instead of inserted one by one)."""
-        if self.by_name or self.lower_paths:
-            for path in paths:
-                self.add_file(path)
-            return
-        by_name: dict[str, list[str]] = {}
+        """Add files to the name tables; each name's new paths are gathered first and merged once
+        (a first load: each name's paths sorted once, not inserted one by one)."""
         lower_paths = self._mut("lower_paths")
+        named: dict[str, list[str]] = {}
         for path in paths:
             lower_paths[path] = name_key(path)
             key = name_key(basename(path))
-            same = by_name.get(key)
+            same = named.get(key)
             if same is None:
-                by_name[key] = [path]
+                named[key] = [path]
             else:
                 same.append(path)
-        for same in by_name.values():
-            if len(same) > 1:
-                same[:] = sorted(set(same))
-        self.by_name = by_name
-        self._owned.add("by_name")
-        self._owned_values.update(("by_name", key) for key in by_name)
+        for key, same in named.items():
+            _merge_sorted(self._value("by_name", key, list), same)
 
     def remove_file(self, path: str) -> None:
         key = name_key(basename(path))
@@ -245,12 +233,8 @@ class Tables:
 
     # A note's range-free contribution.
     def add_summary(self, path: str, s: Summary) -> None:
-        for alias in s.aliases:
-            owners = self._value("aliases", alias, list)
-            if path not in owners:
-                bisect.insort(owners, path)
-        for key, kind in s.cites:
-            self._set_cite(key, _sorted(self.cites.get(key, ()) + (CiteSource(key, path, kind),)))
+        if s.aliases or s.cites:
+            self._add_definitions([(path, s)])
         for dep in s.depends:
             self._add_dependent(dep, path)
 
@@ -273,8 +257,8 @@ class Tables:
         self.dependents = ShardedMap.grouped(((path, s.depends) for path, s in items), _users)
 
     def _add_definitions(self, items: list[tuple[str, Summary]]) -> None:
-        """The aliases and cite keys of `add_summary` for many notes: each alias's and key's new
-        owners gathered first and merged once (sorted as `add_summary` keeps them, ties in order)."""
+        """The aliases and cite keys of notes' summaries: each alias's and key's new owners gathered
+        first and merged once (owners sorted; a key's sources by path and kind, ties in order)."""
         aliases: dict[str, list[str]] = {}
         cites: dict[str, list[CiteSource]] = {}
         for path, s in items:
@@ -291,10 +275,13 @@ class Tables:
                 else:
                     sources.append(_make_source(key, path, kind))
         for alias, paths in aliases.items():
-            owners = self._value("aliases", alias, list)
-            owners[:] = sorted(set(owners).union(paths))
-        if not cites:
-            return
+            _merge_sorted(self._value("aliases", alias, list), paths)
+        if cites:
+            self._add_sources(cites)
+
+    def _add_sources(self, cites: dict[str, list[CiteSource]]) -> None:
+        """Add each key's new sources (kept sorted by path and kind, ties in order), keeping
+        `cites_lower` in step."""
         known = self._mut("cites")
         lower = self._mut("cites_lower")
         for key, sources in cites.items():
@@ -321,7 +308,7 @@ class Tables:
                     owners.remove(path)
                 self._shrink("aliases", alias, owners)
         for key, _kind in s.cites:
-            self._set_cite(key, tuple(c for c in self.cites.get(key, ()) if c.path != path))
+            self._remove_sources(key, path)
         for dep in s.depends:
             self._remove_dependent(dep, path)
 
@@ -374,30 +361,45 @@ class Tables:
         self._owned_values = {k for k in self._owned_values if k[0] != "dependents"}
 
     def add_library(self, path: str, keys) -> None:
+        cites: dict[str, list[CiteSource]] = {}
         for key in keys:
-            self._set_cite(key, _sorted(self.cites.get(key, ()) + (CiteSource(key, path, "bibliography"),)))
+            cites.setdefault(key, []).append(_make_source(key, path, "bibliography"))
+        if cites:
+            self._add_sources(cites)
 
     def remove_library(self, path: str, keys) -> None:
         for key in set(keys):
-            self._set_cite(key, tuple(c for c in self.cites.get(key, ()) if c.path != path))
+            self._remove_sources(key, path)
 
-    def _set_cite(self, key: str, sources: tuple[CiteSource, ...]) -> None:
-        """Set (or, when empty, remove) a cite key's sources, keeping `cites_lower` in step."""
+    def _remove_sources(self, key: str, path: str) -> None:
+        """Drop the sources `path` gives cite key `key`; the key itself (and its `cites_lower`
+        spelling) when none remain."""
+        if key not in self.cites:
+            return
+        sources = tuple(c for c in self.cites[key] if c.path != path)
         cites = self._mut("cites")
-        known = key in cites
         if sources:
             cites[key] = sources
-            if not known:
-                lower = self._mut("cites_lower")
-                lower[key.lower()] = tuple(sorted(lower.get(key.lower(), ()) + (key,)))
-        elif known:
-            del cites[key]
-            lower = self._mut("cites_lower")
-            rest = tuple(k for k in lower.get(key.lower(), ()) if k != key)
-            if rest:
-                lower[key.lower()] = rest
-            else:
-                lower.pop(key.lower(), None)
+            return
+        del cites[key]
+        lower = self._mut("cites_lower")
+        rest = tuple(k for k in lower.get(key.lower(), ()) if k != key)
+        if rest:
+            lower[key.lower()] = rest
+        else:
+            lower.pop(key.lower(), None)
+
+
+def _merge_sorted(owners: list[str], new: list[str]) -> None:
+    """Put `new` paths into the sorted, duplicate-free list `owners` (in place)."""
+    if len(new) == 1 and not owners:
+        owners.append(new[0])
+    elif len(new) == 1:
+        i = bisect.bisect_left(owners, new[0])
+        if i == len(owners) or owners[i] != new[0]:
+            owners.insert(i, new[0])
+    else:
+        owners[:] = sorted(set(owners).union(new))
 
 
 def _users(paths: list[str]) -> str | tuple[str, ...]:
