@@ -278,3 +278,37 @@ def test_the_scan_stamps_each_note_as_reading_it_would_see_it(vault: Path) -> No
     assert scan.stamps == expected
     assert scan.stamps["linked.md"] == scan.stamps["notes/Reading log.md"]
     assert scan_vault(vault).stamps == {}
+
+
+def test_a_save_cleans_up_after_saves_that_never_finished(vault: Path) -> None:
+    """A server killed while it wrote the index leaves its temporary file (up to the index's size):
+    the next save removes such files once nobody has written to them for ten minutes, and leaves a
+    save in progress alone."""
+    _, stats = cached(vault)
+    save_index(stats)
+    folder = index_file(vault).parent
+    abandoned, in_progress = folder / ".index-abandoned", folder / ".index-writing"
+    abandoned.write_bytes(b"half an index")
+    in_progress.write_bytes(b"a chunk")
+    old = abandoned.stat().st_mtime - 601
+    os.utime(abandoned, (old, old))
+    note = vault / "Highlight Colour Codings.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # something to save
+    _, stats = cached(vault)
+    assert stats.parsed == 1
+    save_index(stats)
+    assert not abandoned.exists()
+    assert in_progress.exists()
+    assert index_file(vault).exists()
+
+
+def test_a_failed_save_leaves_no_temporary_file(vault: Path, monkeypatch) -> None:
+    _, stats = cached(vault)
+
+    def fail(*args) -> None:
+        raise pickle.PicklingError("cannot pickle")
+
+    monkeypatch.setattr(IndexCache, "_write", staticmethod(fail))
+    with pytest.raises(pickle.PicklingError):
+        save_index(stats)
+    assert not [p for p in (vault.parent / "cache").rglob(".index-*")]

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 FORMAT = 6  # 2: chunks ending with None; 3: entries hold the note's summary; 4: its dependency keys in one table; 5: parsed bibliographies; 6: the dependents table
 CHUNK = 250  # notes per pickled chunk: writing one holds the interpreter for ~10 ms, not for the whole index
 MAGIC = "litnotes-index"
+TEMP_PREFIX = ".index-"  # the file being written, renamed to index.bin when complete
+ABANDONED_SECONDS = 600  # a temporary file untouched this long belongs to a save that never finished
 SUMMARY_SOURCES = ("index.py", "names.py", "resolver.py")  # the vault modules `summary()` runs
 
 
@@ -163,35 +165,70 @@ class IndexCache:
             self.path.parent.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # litnotes' own folder: private when we create it
             self.path.parent.mkdir(exist_ok=True, mode=0o700)
             os.chmod(self.path.parent, 0o700)
+            _sweep_abandoned(self.path.parent)
             header = json.dumps(self.header).encode("utf-8")
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".index-")
-            with os.fdopen(fd, "wb") as f:
-                f.write(len(header).to_bytes(4, "big") + header)
-                items = sorted(entries.items())  # by path: each key's users come out sorted (`dependents`)
-                keys: dict[str, int] = {}
-                users = _Users()
-                for i in range(0, len(items), CHUNK):
-                    # Chunks, so that the language server's requests get their turn while it saves in a thread.
-                    chunk = {}
-                    for number, (rel, (stamp, syntax, problems, made)) in enumerate(items[i:i + CHUNK], i):
-                        packed = chunk[rel] = (stamp, syntax, problems, _packed(made, keys))
-                        if packed[3] is not None:
-                            users.add(number, packed[3][2])
-                    pickle.dump(chunk, f, protocol=pickle.HIGHEST_PROTOCOL)
-                    time.sleep(0)
-                pickle.dump(list(keys), f, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(("users", users.first, users.several), f, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(("libraries", libraries or {}), f, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(None, f, protocol=pickle.HIGHEST_PROTOCOL)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=TEMP_PREFIX)
+            try:
+                self._write(fd, header, entries, libraries)
+            except BaseException:
+                _unlink(tmp)  # a failed write leaves no partial file behind (a killed process does: `_sweep_abandoned`)
+                raise
             os.replace(tmp, self.path)
         except OSError as exc:
             log.warning("could not write the persistent index %s: %s", self.path, exc)
+
+    @staticmethod
+    def _write(fd: int, header: bytes, entries: dict[str, tuple], libraries: dict[str, tuple] | None) -> None:
+        """The file's header and body, into the open temporary file `fd`."""
+        with os.fdopen(fd, "wb") as f:
+            f.write(len(header).to_bytes(4, "big") + header)
+            items = sorted(entries.items())  # by path: each key's users come out sorted (`dependents`)
+            keys: dict[str, int] = {}
+            users = _Users()
+            for i in range(0, len(items), CHUNK):
+                # Chunks, so that the language server's requests get their turn while it saves in a thread.
+                chunk = {}
+                for number, (rel, (stamp, syntax, problems, made)) in enumerate(items[i:i + CHUNK], i):
+                    packed = chunk[rel] = (stamp, syntax, problems, _packed(made, keys))
+                    if packed[3] is not None:
+                        users.add(number, packed[3][2])
+                pickle.dump(chunk, f, protocol=pickle.HIGHEST_PROTOCOL)
+                time.sleep(0)
+            pickle.dump(list(keys), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(("users", users.first, users.several), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(("libraries", libraries or {}), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(None, f, protocol=pickle.HIGHEST_PROTOCOL)
 
     def discard(self) -> None:
         try:
             self.path.unlink()
         except OSError:
             pass
+
+
+def _sweep_abandoned(folder: Path) -> None:
+    """Remove the temporary files of saves that never finished: a server killed while it wrote
+    the index (an editor quitting, `exit` during the save) leaves one, up to the index's size. A
+    file nobody has written to for `ABANDONED_SECONDS` is abandoned; a save in progress writes a
+    chunk every few milliseconds."""
+    limit = time.time() - ABANDONED_SECONDS
+    try:
+        with os.scandir(folder) as found:
+            stale = [entry.path for entry in found
+                     if entry.name.startswith(TEMP_PREFIX) and entry.is_file(follow_symlinks=False)
+                     and entry.stat(follow_symlinks=False).st_mtime < limit]
+    except OSError:
+        return
+    for path in stale:
+        log.info("removing an unfinished persistent index %s", path)
+        _unlink(path)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 class _Users:
