@@ -188,7 +188,7 @@ def test_a_bibliography_written_just_before_the_load_is_not_kept(vault: Path) ->
 
 
 @pytest.mark.parametrize("change", ["none", "edited", "removed", "added", "renamed"])
-def test_the_dependents_table_from_the_index_equals_a_rebuild(vault: Path, change: str) -> None:
+def test_the_dependents_table_from_the_index_equals_a_rebuild(vault: Path, change: str, monkeypatch) -> None:
     """The index keeps who depends on each key; a restart uses that table only when it reused every
     saved note and parsed none, and either way the tables equal a rebuild from the notes."""
     from litnotes.vault import VaultHost
@@ -215,11 +215,8 @@ def test_the_dependents_table_from_the_index_equals_a_rebuild(vault: Path, chang
         given.append(dependents is not None)
         return original(self, items, dependents)
 
-    Tables.add_summaries = spy
-    try:
-        host, stats = load_vault(vault, workers=1, use_index=True)
-    finally:
-        Tables.add_summaries = original
+    monkeypatch.setattr(Tables, "add_summaries", spy)
+    host, stats = load_vault(vault, workers=1, use_index=True)
     assert given == [change == "none"]  # taken from the index only when nothing changed
     assert stats.parsed == (1 if change in ("edited", "added", "renamed") else 0)
     table = host.vault._tables.dependents.to_dict()
@@ -273,7 +270,7 @@ def test_the_scan_stamps_each_note_as_reading_it_would_see_it(vault: Path) -> No
     target = vault / "notes" / "Reading log.md"
     (vault / "linked.md").symlink_to(target)
     scan = scan_vault(vault, stamps=True)
-    assert "linked.md" in scan.notes and scan.notes
+    assert "linked.md" in scan.notes
     expected = {rel: ((vault / rel).stat().st_mtime_ns, (vault / rel).stat().st_size) for rel in scan.notes}
     assert scan.stamps == expected
     assert scan.stamps["linked.md"] == scan.stamps["notes/Reading log.md"]

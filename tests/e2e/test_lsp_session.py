@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sys
 from pathlib import Path
@@ -130,13 +131,10 @@ async def test_a_lone_file_finds_its_vault(folderless: LanguageClient) -> None:
 async def slow_progress_client(lsp_client: LanguageClient, tmp_path: Path):
     """A client that takes its time to accept a progress token, over a vault of 1,200 notes (parsed
     in batches of 500, each reported)."""
-    import asyncio  # noqa: PLC0415
-
     vault = tmp_path / "vault"
     (vault / ".obsidian").mkdir(parents=True)
     for i in range(1200):
         (vault / f"n{i:04}.md").write_text(f"# Note {i}\n[[n{(i + 1) % 1200:04}]]\n", encoding="utf-8")
-    lsp_client.created_at = []
 
     async def create(params: types.WorkDoneProgressCreateParams) -> None:
         await asyncio.sleep(1.5)  # under the server's 2 s limit for an answer

@@ -200,10 +200,7 @@ class IndexCache:
             pickle.dump(None, f, protocol=pickle.HIGHEST_PROTOCOL)
 
     def discard(self) -> None:
-        try:
-            self.path.unlink()
-        except OSError:
-            pass
+        _unlink(self.path)
 
 
 def _sweep_abandoned(folder: Path) -> None:
@@ -224,7 +221,7 @@ def _sweep_abandoned(folder: Path) -> None:
         _unlink(path)
 
 
-def _unlink(path: str) -> None:
+def _unlink(path: str | Path) -> None:
     try:
         os.unlink(path)
     except OSError:

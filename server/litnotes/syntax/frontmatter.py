@@ -14,7 +14,7 @@ import re
 
 from . import fastpaths
 from .model import CiteKeyDef, Frontmatter, Link, Problem
-from .yamlfast import InvalidYaml, PosStr, fast_yaml, located_str
+from .yamlfast import InvalidYaml, PosStr, fast_yaml
 
 __all__ = ["parse_frontmatter", "normalise_property"]
 
@@ -80,7 +80,7 @@ def _parse_located(text: str, located: tuple[int, int, int], citekey_properties:
     body = text[body_start:body_end]
     problems: list[Problem] = []
     try:
-        data = fast_yaml(body, located_str) if body.strip() else {}
+        data = fast_yaml(body) if body.strip() else {}
         if data is None:
             from .yamlfull import load_yaml  # noqa: PLC0415 - PyYAML is imported only when a note needs it
 
@@ -88,7 +88,7 @@ def _parse_located(text: str, located: tuple[int, int, int], citekey_properties:
     except InvalidYaml as exc:
         at = body_start + exc.index
         line_end = text.find("\n", at)
-        what = exc.what
+        what = str(exc)
         problems.append(Problem("frontmatter.invalid-yaml", at, line_end if line_end >= 0 else len(text),
                                 f"invalid YAML: {what}; Obsidian reads no properties from this note"))
         return Frontmatter(0, end, body_start, body_end, False), (), (), tuple(problems)

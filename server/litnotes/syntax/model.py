@@ -193,7 +193,6 @@ class HighlightDigest:
         return (self.block_id, self.color, self.label, self.page, self.image, self.quote)
 
 
-
 @dataclass(frozen=True, slots=True)
 class CiteKeyDef(_Record):
     key: str

@@ -17,7 +17,7 @@ __all__ = ["fast_yaml", "yaml_int", "PosStr", "located_str", "InvalidYaml"]
 
 
 class PosStr(str):
-    """A YAML string scalar that remembers where it stands in the block (start, end, quoted)."""
+    """A YAML string scalar that remembers where it stands in the block (start, end)."""
 
     start: int
     end: int
@@ -30,12 +30,12 @@ def located_str(text: str, start: int, end: int) -> PosStr:
 
 
 class InvalidYaml(ValueError):
-    """The front matter is not valid YAML: where (offset in the block) and what the loader says."""
+    """The front matter is not valid YAML: where (offset in the block); the message says what."""
 
     def __init__(self, index: int, what: str) -> None:
         super().__init__(what)
         self.index = index
-        self.what = what
+
 
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9 _.-]*?)[ \t]*:(?:[ \t]+|$)")
 _ITEM = re.compile(r"([ \t]*)-(?:[ \t]+|$)")
@@ -68,7 +68,7 @@ def yaml_int(raw: str) -> int | float:
     return value
 
 
-def _scalar(raw: str, start: int, make_str):
+def _scalar(raw: str, start: int):
     """Typed value of one scalar written at `start` (raw has no trailing spaces); None to give up."""
     if not raw:
         return None, True
@@ -76,7 +76,7 @@ def _scalar(raw: str, start: int, make_str):
     if first in "\"'":
         if len(raw) < 2 or raw[-1] != first or first in raw[1:-1] or "\\" in raw:
             return None, False
-        return make_str(raw[1:-1], start, start + len(raw)), True
+        return located_str(raw[1:-1], start, start + len(raw)), True
     if first in _PLAIN_BAD_START or ": " in raw or " #" in raw or "\t#" in raw or raw.endswith(":"):
         return None, False
     if _NULL.match(raw):
@@ -90,10 +90,10 @@ def _scalar(raw: str, start: int, make_str):
             return float(raw), True
         except ValueError:  # `.inf`, `.nan`: the full loader keeps the text too (frontmatter._construct_number)
             return raw, True
-    return make_str(raw, start, start + len(raw)), True
+    return located_str(raw, start, start + len(raw)), True
 
 
-def _flow_list(rest: str, start: int, make_str) -> list | None:
+def _flow_list(rest: str, start: int) -> list | None:
     """The string items of `[a, b, …]` (`rest` starts with `[`, written at `start`), or None."""
     items = []
     pos = 1
@@ -104,13 +104,13 @@ def _flow_list(rest: str, start: int, make_str) -> list | None:
         raw = m.group(1)
         if _NULL.match(raw) or _BOOL.match(raw) or _INT.match(raw) or _FLOAT.match(raw):
             return None  # typed items are left to the full loader
-        items.append(make_str(raw, start + m.start(1), start + m.end(1)))
+        items.append(located_str(raw, start + m.start(1), start + m.end(1)))
         if m.group(2) is None:
             return items
         pos = m.end()
 
 
-def fast_yaml(body: str, make_str):
+def fast_yaml(body: str):
     """The mapping of a simple front-matter body, or None when the full loader is needed."""
     data: dict = {}
     pos = 0
@@ -129,7 +129,7 @@ def fast_yaml(body: str, make_str):
         if item is not None:
             if list_key is None:
                 return None
-            value, ok = _scalar(content[item.end():], line_start + item.end(), make_str)
+            value, ok = _scalar(content[item.end():], line_start + item.end())
             if not ok:
                 return None
             data[list_key].append(value)
@@ -149,12 +149,12 @@ def fast_yaml(body: str, make_str):
             continue
         list_key = None
         if rest[0] == "[" and fastpaths.ENABLED:
-            items = _flow_list(rest, line_start + m.end(), make_str)
+            items = _flow_list(rest, line_start + m.end())
             if items is None:
                 return None
             data[key] = items
             continue
-        value, ok = _scalar(rest, line_start + m.end(), make_str)
+        value, ok = _scalar(rest, line_start + m.end())
         if not ok:
             return None
         data[key] = value

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from .yamlfast import InvalidYaml, PosStr, yaml_int
+from .yamlfast import InvalidYaml, located_str, yaml_int
 
 __all__ = ["load_yaml"]
 
@@ -43,9 +43,7 @@ for _tag, _regexp, _first in (
 
 
 def _construct_str(loader, node):
-    value = PosStr(loader.construct_scalar(node))
-    value.start, value.end = node.start_mark.index, node.end_mark.index
-    return value
+    return located_str(loader.construct_scalar(node), node.start_mark.index, node.end_mark.index)
 
 
 def _construct_number(loader, node):

@@ -392,9 +392,7 @@ class Tables:
 
 def _merge_sorted(owners: list[str], new: list[str]) -> None:
     """Put `new` paths into the sorted, duplicate-free list `owners` (in place)."""
-    if len(new) == 1 and not owners:
-        owners.append(new[0])
-    elif len(new) == 1:
+    if len(new) == 1:
         i = bisect.bisect_left(owners, new[0])
         if i == len(owners) or owners[i] != new[0]:
             owners.insert(i, new[0])
