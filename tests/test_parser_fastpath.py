@@ -210,7 +210,7 @@ def test_fast_record_constructors_build_the_same_records() -> None:
     import pickle
 
     from litnotes.syntax import model
-    from litnotes.syntax.records import fast
+    from litnotes.frozen import fast
 
     for cls in (model.Callout, model.BlockId, model.Highlight, model.Link, model.Heading, model.Citation, model.Tag,
                 model.Problem, model.NoteSyntax):

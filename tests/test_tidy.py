@@ -66,6 +66,11 @@ def test_layers_import_only_downward() -> None:
     assert bad == []
 
 
+def test_the_shared_record_helpers_import_no_layer() -> None:
+    """frozen.py sits below every layer (syntax, bib and vault build their records with it)."""
+    assert [name for name in imported(PACKAGE / "frozen.py") if name.startswith("litnotes")] == []
+
+
 def test_every_module_says_what_it_is_for() -> None:
     missing = [str(p.relative_to(PACKAGE)) for p in modules() if not ast.get_docstring(ast.parse(p.read_text()))]
     assert missing == []

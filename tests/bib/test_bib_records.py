@@ -1,10 +1,32 @@
-"""Small helpers shared by the readers (litnotes.bib.records): dates, years, links, rich text."""
+"""The bibliography records and the small helpers shared by the readers (litnotes.bib.records):
+pickling, dates, years, links, rich text."""
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
+from litnotes.bib import parse_bibliography
 from litnotes.bib.records import clean_doi, normalise_date, strip_rich_text, year_of, zotero_select_link
+from litnotes.frozen import FastPickled
+
+
+def test_a_library_pickles_field_by_field_and_loads_back_equal() -> None:
+    """The persistent index keeps parsed libraries: each record pickles as (class, field values),
+    not through the dataclass `__setstate__`, and loads back equal, field for field."""
+    text = ("@article{smith2020,\n  title = {Caf\\'e {DNA} and 表現 🔬},\n  author = {Smith, Ann and Doe, Bo},\n"
+            "  year = {2020},\n  doi = {10.1/x}\n}\n@book{broken,\n  title = {no end\n")
+    library = parse_bibliography(text, "My Library.bib")
+    assert library is not None and library.entries and library.problems
+    for record in (library, library.entries[0], library.problems[0]):
+        assert isinstance(record, FastPickled)
+        maker, (cls, values) = record.__reduce__()
+        assert cls is type(record) and values == tuple(getattr(record, name) for name in cls.__slots__)
+    loaded = pickle.loads(pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL))
+    assert loaded == library and type(loaded.entries[0]) is type(library.entries[0])
+    assert [e.title for e in loaded.entries] == [e.title for e in library.entries]
+    assert hash(loaded.entries[0]) == hash(library.entries[0])
 
 
 @pytest.mark.parametrize(("raw", "date", "year"), [

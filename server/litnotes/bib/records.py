@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..frozen import FastPickled
+
 __all__ = [
     "BibEntry",
     "BibProblem",
@@ -30,7 +32,7 @@ NO_KEY = "bibliography.no-key"
 
 
 @dataclass(frozen=True, slots=True)
-class BibEntry:
+class BibEntry(FastPickled):
     key: str
     extra_keys: tuple[str, ...]
     entry_type: str
@@ -52,7 +54,7 @@ class BibEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class BibProblem:
+class BibProblem(FastPickled):
     message: str
     start: int
     end: int
@@ -60,7 +62,7 @@ class BibProblem:
 
 
 @dataclass(frozen=True, slots=True)
-class Bibliography:
+class Bibliography(FastPickled):
     format: str
     entries: tuple[BibEntry, ...]
     problems: tuple[BibProblem, ...]

@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
-from ..syntax.records import fast
+from ..frozen import fast
 from ..vault.index import Summary
 
 __all__ = ["IndexCache", "cache_root"]
@@ -58,7 +58,8 @@ def parser_fingerprint() -> str:
     other code are never reused."""
     digest = hashlib.sha1(__version__.encode())
     package = Path(__file__).resolve().parent.parent
-    sources = (sorted((package / "syntax").glob("*.py")) + [package / "vault" / name for name in SUMMARY_SOURCES]
+    sources = ([package / "frozen.py"] + sorted((package / "syntax").glob("*.py"))
+               + [package / "vault" / name for name in SUMMARY_SOURCES]
                + sorted((package / "bib").glob("*.py")))
     for path in sources:
         digest.update(path.read_bytes())

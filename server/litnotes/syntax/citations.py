@@ -8,7 +8,7 @@ import re
 from bisect import bisect_right
 
 from .model import Citation
-from .records import fast
+from ..frozen import fast
 from .spans import Spans
 
 __all__ = ["citations"]

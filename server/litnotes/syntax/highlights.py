@@ -16,7 +16,7 @@ from . import fastpaths
 from .blocks import Block
 from .digests import DIGEST_WORDS, first_words
 from .model import BlockId, Highlight, Problem
-from .records import fast
+from ..frozen import fast
 
 __all__ = ["read_highlights", "read_item_highlights"]
 

@@ -14,7 +14,8 @@ from operator import attrgetter
 from typing import Any
 
 from .digests import FIELD_SEP, RECORD_SEP, first_words, pack_digests, unpack_digests
-from .records import KeptByIdentity, fast
+from ..frozen import FastPickled, fast
+from .records import KeptByIdentity
 
 __all__ = [
     "Problem", "Frontmatter", "Heading", "BlockId", "Link", "Citation", "Tag", "Callout",
@@ -22,33 +23,14 @@ __all__ = [
 ]
 
 
-_MAKERS: dict[type, Any] = {}  # record class -> its fast constructor (records.fast)
-_FIELD_GETTERS: dict[type, Any] = {}  # record class -> attrgetter of all its fields, in order
 _START = attrgetter("start")
 
 
-def _rebuild(cls: type, values: tuple) -> Any:
-    """A record from its field values, as unpickling makes it (through the fast constructor)."""
-    make = _MAKERS.get(cls)
-    if make is None:
-        make = _MAKERS[cls] = fast(cls)
-    return make(*values)
-
-
-class _Record:
-    """Base of every record: pickles as (class, field values) and loads through `records.fast`,
-    far faster than the dataclass default (a Python-level `__setstate__` per object) for worker
-    processes and the persistent index (10k-note bench vault: dump 0.44 -> 0.40 s, load 0.31 -> 0.25 s)."""
+class _Record(FastPickled):
+    """Base of every record: pickles as (class, field values) and loads through `frozen.fast`,
+    far faster than the dataclass default for worker processes and the persistent index."""
 
     __slots__ = ()
-
-    def __reduce__(self):
-        cls = type(self)
-        get = _FIELD_GETTERS.get(cls)
-        if get is None:
-            names = cls.__slots__
-            get = _FIELD_GETTERS[cls] = attrgetter(*names) if len(names) > 1 else (lambda r, n=names[0]: (getattr(r, n),))
-        return (_rebuild, (cls, get(self)))
 
 
 @dataclass(frozen=True, slots=True)

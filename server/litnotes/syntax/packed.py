@@ -14,7 +14,8 @@ from array import array
 from collections.abc import Iterator, Mapping, Sequence
 
 from .model import BlockId, Heading, Link
-from .records import KeptByIdentity, fast
+from ..frozen import fast
+from .records import KeptByIdentity
 
 __all__ = ["PackedBlockIds", "PackedHeadings", "PackedLinks"]
 

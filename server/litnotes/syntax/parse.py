@@ -17,7 +17,7 @@ from .frontmatter import parse_frontmatter
 from .highlights import read_highlights, read_item_highlights
 from .inline import scan_inline
 from .model import CiteKeyDef, NoteSyntax, ParseOptions, Problem
-from .records import fast
+from ..frozen import fast
 from .spans import matches_at
 from .structure import analyse
 

@@ -12,7 +12,7 @@ from operator import attrgetter
 
 from .blocks import Block, Line
 from .model import BlockId, Callout, Heading, Problem
-from .records import fast
+from ..frozen import fast
 
 __all__ = ["Structure", "analyse"]
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..syntax import NoteSyntax
-from ..syntax.records import fast
+from ..frozen import FastPickled, fast
 from .names import basename, name_key, stem
 from .resolver import lookup_keys
 
@@ -29,7 +29,7 @@ class CiteSource:
 
 
 @dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(FastPickled):
     aliases: tuple[str, ...]
     cites: tuple[tuple[str, str], ...]  # (key, kind)
     depends: tuple[str, ...]  # sorted dependency keys: "n:<file name>", "a:<alias>", "c:<lower cite key>"
