@@ -117,8 +117,13 @@ def test_search_keys_line_up_with_rows_in_detail_and_in_index_form() -> None:
     full = parse_note(_seed() + "\n- item ^listid\n\n> [!quote] no id\n> “a quote”\n")
     assert full.index_form().search_names() == full.search_names()
     for note in (full, full.index_form()):
-        keys, rows = ["lit"] + note.search_names().decode().split("\n"), _note_rows("lit.md", note)
+        keys, numbered = ["lit"] + note.search_names().decode().split("\n"), _note_rows("lit.md", note)
+        assert list(numbered) == list(range(len(keys)))
+        rows = list(numbered.values())
         assert len(keys) == len(rows) == 1 + 1 + len(note.headings) + len(note.block_map()) + 10
+        # A hit's row is made alone (the others are not): the same row.
+        assert all(_note_rows("lit.md", note, {i}) == {i: row} for i, row in enumerate(rows))
+        assert _note_rows("lit.md", note, {0, len(rows) - 1}) == {0: rows[0], len(rows) - 1: rows[-1]}
         for key, row in zip(keys, rows):
             if row[1] == "highlight":
                 label, _, title = row[2].partition(": ")

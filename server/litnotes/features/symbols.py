@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from ..syntax import HighlightDigest, NoteSyntax
 from ..vault import Vault, stem
@@ -25,6 +26,7 @@ from .references import reference_counts
 
 __all__ = ["document_symbols", "workspace_symbols", "flatten", "code_lenses"]
 
+_START = attrgetter("start")
 _MAX_SCANNED = 5000  # matches collected before ranking; enough to find the best `limit`
 
 
@@ -101,23 +103,45 @@ def flatten(symbols: list[Symbol], container: str = "") -> list[Symbol]:
 # worker, and saved with the persistent index), scanned with `bytes.find`.
 
 
-def _note_rows(path: str, note: NoteSyntax) -> list[tuple]:
+def _note_rows(path: str, note: NoteSyntax, wanted: set[int] | None = None) -> dict[int, tuple]:
     """Rows in the order of the note's name and then its `search_names()` lines: the note, its
-    aliases, headings, blocks, then highlights."""
+    aliases, headings, blocks, then highlights; only those numbered in `wanted` (all without it).
+
+    A literature note has a row per block and per highlight: making all of them for each of the
+    200 notes a common query hits took ~0.5 ms a note (~100 ms a query at 10k notes). The blocks
+    are sorted, and the highlights' digests unpacked, only when a row among them is wanted."""
     name = stem(path)
-    rows: list[tuple] = [(name.lower(), "note", name, path, 0, 0, path)]
-    for alias, start, end in note.frontmatter.aliases if note.frontmatter else ():
-        rows.append((alias.lower(), "alias", alias, path, start, end, f"alias of {path}"))
-    for h in note.headings:
-        rows.append((h.text.lower(), "heading", h.text, path, h.start, h.end, f"{name} {'#' * h.level}"))
+    aliases = note.frontmatter.aliases if note.frontmatter else ()
+    headings = note.headings
     block_map = note.block_map()
-    for b in sorted(block_map.values(), key=lambda b: b.start):
-        rows.append((f"^{b.key}", "block", f"^{b.id}", path, b.start, b.end, f"{name} · {b.block_kind}"))
-    for fields in note.named_highlights():
-        hl, b = HighlightDigest(*fields), block_map[fields[0].lower()]
-        label, title = highlight_detail(hl), highlight_title(hl)
-        text = f"{label}: {title}" if label else title
-        rows.append((text.lower(), "highlight", text, path, b.block_start, b.block_end, f"{name} ^{b.id}"))
+    first_block = 1 + len(aliases) + len(headings)
+    first_highlight = first_block + len(block_map)
+    if wanted is None:
+        wanted = set(range(first_highlight + len(note.named_highlights(None, block_map))))
+    rows: dict[int, tuple] = {}
+    blocks = named = None
+    for i in sorted(wanted):
+        if i == 0:
+            rows[i] = (name.lower(), "note", name, path, 0, 0, path)
+        elif i < 1 + len(aliases):
+            alias, start, end = aliases[i - 1]
+            rows[i] = (alias.lower(), "alias", alias, path, start, end, f"alias of {path}")
+        elif i < first_block:
+            h = headings[i - 1 - len(aliases)]
+            rows[i] = (h.text.lower(), "heading", h.text, path, h.start, h.end, f"{name} {'#' * h.level}")
+        elif i < first_highlight:
+            if blocks is None:
+                blocks = sorted(block_map.values(), key=_START)
+            b = blocks[i - first_block]
+            rows[i] = (f"^{b.key}", "block", f"^{b.id}", path, b.start, b.end, f"{name} · {b.block_kind}")
+        else:
+            if named is None:
+                named = note.named_highlights(None, block_map)
+            fields = named[i - first_highlight]
+            hl, b = HighlightDigest(*fields), block_map[fields[0].lower()]
+            label, title = highlight_detail(hl), highlight_title(hl)
+            text = f"{label}: {title}" if label else title
+            rows[i] = (text.lower(), "highlight", text, path, b.block_start, b.block_end, f"{name} ^{b.id}")
     return rows
 
 
@@ -136,13 +160,16 @@ def _table(vault: Vault) -> list[tuple[str, bytes, bytes]]:
 def _find(keys: bytes, wanted: bytes, first_row: int, hits: list) -> None:
     """Append (not a prefix, name length, row) for every line of `keys` containing `wanted`."""
     pos = keys.find(wanted)
+    row, counted = first_row, 0  # the row of the line starting at `counted` (lines are counted once, not per hit)
     while pos >= 0 and len(hits) < _MAX_SCANNED:
         line_start = keys.rfind(b"\n", 0, pos) + 1
         line_end = keys.find(b"\n", pos)
         line_end = len(keys) if line_end < 0 else line_end
         if pos + len(wanted) <= line_end:
             length = len(keys[line_start:line_end].decode("utf-8", "surrogatepass"))
-            hits.append((pos != line_start, length, first_row + keys.count(b"\n", 0, line_start)))
+            row += keys.count(b"\n", counted, line_start)
+            counted = line_start
+            hits.append((pos != line_start, length, row))
         pos = keys.find(wanted, line_end + 1) if line_end < len(keys) else -1
 
 
@@ -164,12 +191,13 @@ def workspace_symbols(vault: Vault, query: str, limit: int = 200) -> list[Symbol
         if len(hits) >= _MAX_SCANNED:
             break
     hits.sort()
+    best = hits[:limit]
+    wanted: dict[int, set[int]] = {}  # note -> its rows among the best hits
+    for _not_prefix, _length, n, i in best:
+        wanted.setdefault(n, set()).add(i)
+    rows_of = {n: _note_rows(table[n][0], vault.notes[table[n][0]], rows) for n, rows in wanted.items()}
     out = []
-    rows_of: dict[int, list[tuple]] = {}
-    for _not_prefix, _length, n, i in hits[:limit]:
-        if n not in rows_of:
-            path = table[n][0]
-            rows_of[n] = _note_rows(path, vault.notes[path])
+    for _not_prefix, _length, n, i in best:
         _key, kind, name, path, start, end, detail = rows_of[n][i]
         out.append(Symbol(name, kind, start, end, start, end, detail, path, stem(path)))
     return out
