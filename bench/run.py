@@ -3,7 +3,8 @@
 For each vault size: spawn → ready (a `workspace/symbol` query finds a heading in a note that was
 never opened; if the server offers no workspace symbols, the end of its indexing progress),
 `didChange` → `publishDiagnostics` on a literature note (debounce 0), completion at `[[`,
-`[[note#^` and `[@`, hover on an embed, references of a note cited ~500 times, RSS at ready and
+`[[note#^` and `[@`, hover on an embed, references of a note cited ~500 times, workspace symbols (a word
+of many quotes, a heading of one note), RSS at ready and
 after 1,000 edits, and `litnotes check` wall time (without, then with its persistent index). Results go to bench/out/results.json and a
 Markdown table on stdout.
 
@@ -185,6 +186,16 @@ def bench_size(size: int, reps: int) -> dict:
             times.append(took)
             found = len(refs or [])
         result["references (cited ~500x)"] = {**ms(times), "found": found, "first": round(times[0] * 1000, 2)}
+    if caps.get("workspaceSymbolProvider"):
+        # A word of many quotes (the answer is capped at 200) and the heading the ready probe looks for.
+        probe = f"Topic {size - max(1, size * 3 // 10) - 1}"
+        for name, query in (("workspace symbol, common word", "ablation"), ("workspace symbol, one heading", probe)):
+            times, found = [], 0
+            for _ in range(reps):
+                took, symbols = proc.request("workspace/symbol", {"query": query})
+                times.append(took)
+                found = len(symbols or [])
+            result[name] = {**ms(times), "found": found}
 
     # Memory after 1,000 edits.
     before = proc.rss_mb()
@@ -254,6 +265,9 @@ def table(results: list[dict]) -> str:
     refs = "references (cited ~500x)"
     row(f"{refs} (p50 / p95; first request)",
         lambda r: f"{r[refs]['p50']} / {r[refs]['p95']} ms; {r[refs].get('first', '?')} ms" if refs in r else "n/a")
+    for name in ("workspace symbol, common word", "workspace symbol, one heading"):
+        row(f"{name} (p50 / p95; symbols)",
+            lambda r, n=name: f"{r[n]['p50']} / {r[n]['p95']} ms; {r[n]['found']}" if n in r else "n/a")
     row("RSS at ready", lambda r: f"{r['rss_ready_mb']} MB")
     row("RSS growth after 1,000 edits", lambda r: f"{r['rss_growth_pct']} %")
     row("`litnotes check`, no persistent index", lambda r: f"{r['check_s']} s")

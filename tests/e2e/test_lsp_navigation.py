@@ -163,6 +163,18 @@ async def test_workspace_symbols_find_a_highlight_by_its_words(client: LanguageC
          "bereska2024-literature-note")]
 
 
+async def test_workspace_symbol_ranges_in_a_closed_note_are_in_the_client_encoding(client: LanguageClient) -> None:
+    """The ranges come from the note's text read from disk (it is not open), converted in one batch
+    with the preset's encoding: the highlight's last line holds curly quotes (3 bytes in UTF-8)."""
+    await indexed(client)
+    result = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="superposition"))
+    from litnotes.syntax import parse_note  # noqa: PLC0415
+
+    (hl,) = [h for h in parse_note(text(client, LIT)).highlights if h.quote.startswith("Hypothesis: Superposition")]
+    assert not text(client, LIT)[hl.start:hl.end].isascii()
+    assert [shown(client, s.location.uri, s.location.range) for s in result] == [span(client, LIT, hl.start, hl.end)]
+
+
 async def test_document_links_zotero_web_and_files(client: LanguageClient) -> None:
     u = await opened(client, LIT)
     result = await client.text_document_document_link_async(types.DocumentLinkParams(text_document=doc(u)))

@@ -188,10 +188,12 @@ def register(server: LitnotesServer) -> None:
         out, limit = [], 200
         for session in list(ls.sessions):
             places = Places(ls, session)
-            for s in workspace_symbols(session.host.vault, params.query, limit - len(out)):
+            found = workspace_symbols(session.host.vault, params.query, limit - len(out))
+            # One batch: each closed note is read once and only the offsets asked for are converted.
+            for s, location in zip(found, places.locations((s.path, s.start, s.end) for s in found)):
                 out.append(types.SymbolInformation(
                     name=s.name, kind=SYMBOL_KINDS.get(s.kind, types.SymbolKind.String),
-                    location=places.location(s.path, s.start, s.end), container_name=s.container or None))
+                    location=location, container_name=s.container or None))
             if len(out) >= limit:
                 break
         return out
