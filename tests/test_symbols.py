@@ -131,3 +131,40 @@ def test_search_keys_line_up_with_rows_in_detail_and_in_index_form() -> None:
                 assert key.startswith(label.split(" · ")[0].lower()) and words in key
             else:
                 assert key == row[0]
+
+
+def test_typing_on_scans_only_the_notes_the_last_query_matched() -> None:
+    """Each keystroke's answer equals a fresh search's, and once a query was scanned to the end, a
+    longer query containing it reads only the notes that held it (counted: reads of the search table,
+    one per note scanned and two per note listed)."""
+    from litnotes.features.symbols import _table  # noqa: PLC0415
+
+    s = Spec(SPEC + "".join(f"//- n{i}.md\n# Topic {i}\ntext\n" for i in range(60)))
+    vault = s.vault
+    read: list[int] = []
+
+    class Counted(list):
+        def __getitem__(self, i):
+            read.append(i)
+            return super().__getitem__(i)
+
+    vault._cache["nav.symbols"] = Counted(_table(vault))
+
+    def fresh(query: str) -> list:
+        last = vault._cache.pop("nav.symbols.last", None)
+        try:
+            return workspace_symbols(vault, query)
+        finally:
+            vault._cache["nav.symbols.last"] = last
+
+    every = len(vault._cache["nav.symbols"])
+    # (query, how many reads: None for any; "topic 1" is in n1 and n10-n19)
+    typed = [("t", None), ("to", None), ("topic", None), ("topic 1", 60 + 2 * 11), ("topic 12", 11 + 2),
+             ("topic 1", every + 2 * 11), ("opic 5", every + 2 * 11), ("opic 55", 11 + 2), ("xyz", every), ("xyzw", 0),
+             ("meth", None), ("methods", None)]
+    for query, reads in typed:
+        expected = fresh(query)
+        read.clear()
+        assert workspace_symbols(vault, query) == expected, query
+        if reads is not None:
+            assert len(read) == reads, query

@@ -181,21 +181,34 @@ def workspace_symbols(vault: Vault, query: str, limit: int = 200) -> list[Symbol
     if not q:
         hits = [(False, 0, n, 0) for n in range(min(limit, len(table)))]  # the notes themselves
     wanted = q.encode("utf-8", "surrogatepass")  # the names are UTF-8: a byte match is a character match
-    for n, (_path, name, names) in enumerate(table if q else ()):
+    # Typing narrows a query: a note that holds the new one held the last one, so when the last
+    # query of this snapshot was scanned to the end (not cut at _MAX_SCANNED) and is part of the new
+    # one, only the notes it matched are scanned. A query with few hits costs a full scan once, not
+    # per keystroke (the names are 18 MB at 10k notes).
+    last = vault._cache.get("nav.symbols.last")  # (query, the notes that held it)
+    candidates = last[1] if q and last is not None and last[0] in wanted else range(len(table) if q else 0)
+    matched: list[int] = []
+    for n in candidates:
+        _path, name, names = table[n]
         found: list[tuple[bool, int, int]] = []
         if wanted in name:
             _find(name, wanted, 0, found)
         if wanted in names:
             _find(names, wanted, 1, found)
-        hits += [(not_prefix, length, n, row) for not_prefix, length, row in found]
-        if len(hits) >= _MAX_SCANNED:
-            break
+        if found:
+            matched.append(n)
+            hits += [(not_prefix, length, n, row) for not_prefix, length, row in found]
+            if len(hits) >= _MAX_SCANNED:
+                break
+    else:
+        if q:
+            vault._cache["nav.symbols.last"] = (wanted, matched)
     hits.sort()
     best = hits[:limit]
-    wanted: dict[int, set[int]] = {}  # note -> its rows among the best hits
+    rows_wanted: dict[int, set[int]] = {}  # note -> its rows among the best hits
     for _not_prefix, _length, n, i in best:
-        wanted.setdefault(n, set()).add(i)
-    rows_of = {n: _note_rows(table[n][0], vault.notes[table[n][0]], rows) for n, rows in wanted.items()}
+        rows_wanted.setdefault(n, set()).add(i)
+    rows_of = {n: _note_rows(table[n][0], vault.notes[table[n][0]], rows) for n, rows in rows_wanted.items()}
     out = []
     for _not_prefix, _length, n, i in best:
         _key, kind, name, path, start, end, detail = rows_of[n][i]
