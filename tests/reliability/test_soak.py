@@ -237,7 +237,7 @@ class Soak:
         text = self.open[rel][0]
         doc = types.TextDocumentIdentifier(uri=self.uri(rel))
         position = lsp_position(text, self._offset(text))
-        kind = self.rng.randrange(5)
+        kind = self.rng.randrange(6)
         if kind == 0:
             await self.client.text_document_hover_async(types.HoverParams(text_document=doc, position=position))
         elif kind == 1:
@@ -247,8 +247,13 @@ class Soak:
         elif kind == 3:
             await self.client.text_document_references_async(types.ReferenceParams(
                 text_document=doc, position=position, context=types.ReferenceContext(include_declaration=True)))
-        else:
+        elif kind == 4:
             await self.client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=doc))
+        else:  # a word of the note typed into the workspace symbol picker, one character at a time
+            words = text.split() or ["x"]
+            word = self.rng.choice(words)[:12]
+            for end in range(1, len(word) + 1):
+                await self.client.workspace_symbol_async(types.WorkspaceSymbolParams(query=word[:end]))
         self.count("requests")
 
     async def step(self) -> None:
