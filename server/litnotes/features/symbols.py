@@ -116,10 +116,11 @@ def _note_rows(path: str, note: NoteSyntax, wanted: set[int] | None = None) -> d
     block_map = note.block_map()
     first_block = 1 + len(aliases) + len(headings)
     first_highlight = first_block + len(block_map)
-    if wanted is None:
-        wanted = set(range(first_highlight + len(note.named_highlights(None, block_map))))
-    rows: dict[int, tuple] = {}
     blocks = named = None
+    if wanted is None:
+        named = note.named_highlights(None, block_map)
+        wanted = set(range(first_highlight + len(named)))
+    rows: dict[int, tuple] = {}
     for i in sorted(wanted):
         if i == 0:
             rows[i] = (name.lower(), "note", name, path, 0, 0, path)
