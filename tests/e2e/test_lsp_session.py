@@ -167,3 +167,78 @@ async def test_indexing_does_not_wait_for_the_client_to_accept_its_progress(slow
     assert len(values) == 2
     found = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="Note 1199"))
     assert [s.name for s in found] == ["Note 1199"]
+
+
+def linked_vault(tmp_path: Path, n: int = 3000) -> Path:
+    """`n` notes, each linking the next one and a heading of the one after: every link resolves once
+    the vault is read (reading 3,000 notes takes a worker pool, ~0.5 s or more); `n0000` also
+    links to a note that does not exist."""
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    for i in range(n):
+        extra = " and [[Nowhere]]" if i == 0 else ""
+        (vault / f"n{i:04}.md").write_text(
+            f"# Note {i}\n[[n{(i + 1) % n:04}]] and [[n{(i + 2) % n:04}#Note {(i + 2) % n}]]{extra}\n", encoding="utf-8")
+    return vault
+
+
+async def start_on(client: LanguageClient, vault: Path, capabilities: types.ClientCapabilities) -> None:
+    client.vault = vault
+    client.published = []  # (uri, codes) of every publishDiagnostics, in order
+
+    def record(params: types.PublishDiagnosticsParams) -> None:
+        client.published.append((params.uri, sorted(str(d.code) for d in params.diagnostics)))
+        client.diagnostics[params.uri] = params.diagnostics
+
+    # pytest-lsp registers its own handler, and pygls refuses a second one: replace it in place.
+    client.protocol.fm._features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = record
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params) -> None:
+        return None
+
+    await client.initialize_session(types.InitializeParams(
+        capabilities=capabilities, workspace_folders=[types.WorkspaceFolder(uri=vault.as_uri(), name="v")],
+        initialization_options={"debounce-ms": 0}))
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def starting_push(lsp_client: LanguageClient, tmp_path: Path):
+    await start_on(lsp_client, linked_vault(tmp_path), client_capabilities("neovim"))
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def starting_pull(lsp_client: LanguageClient, tmp_path: Path):
+    await start_on(lsp_client, linked_vault(tmp_path), pull_capabilities())
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_no_link_looks_broken_while_the_vault_is_first_read(starting_push: LanguageClient) -> None:
+    """A note opened at start-up is diagnosed once the vault is read, not against the open notes
+    alone (where every link out of it looked broken until indexing ended)."""
+    client = starting_push
+    u = open_note(client, "n0000.md")
+    await indexed(client)
+    await wait_for(lambda: any(uri == u for uri, _ in client.published))
+    await asyncio.sleep(0.2)  # nothing else comes
+    assert [found for uri, found in client.published if uri == u] == [["link.unresolved"]]
+    assert "Nowhere" in client.diagnostics[u][0].message
+
+
+async def test_pull_clients_are_told_to_pull_again_once_the_vault_is_read(starting_pull: LanguageClient) -> None:
+    client = starting_pull
+    u = open_note(client, "n0000.md")
+    doc = types.TextDocumentIdentifier(uri=u)
+    early = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(text_document=doc))
+    early_space = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    await indexed(client)
+    await wait_for(lambda: client.diagnostic_refresh_count > 0)
+    late = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(text_document=doc))
+    assert [(str(d.code), "Nowhere" in d.message) for d in late.items] == [("link.unresolved", True)]
+    # Asked while the vault was being read: nothing, or (on a machine that read it first) the same.
+    assert [str(d.code) for d in early.items] in ([], ["link.unresolved"])
+    assert all(not item.items or [str(d.code) for d in item.items] == ["link.unresolved"] for item in early_space.items)
+    assert client.diagnostics.get(u) is None  # nothing was pushed

@@ -68,7 +68,7 @@ class Publisher:
     def changed(self, uris: set[str], edited_uri: str | None = None) -> None:
         if self.ls.client.pull_diagnostics:
             if uris - {edited_uri}:
-                self._schedule_refresh()
+                self.schedule_refresh()
             return
         self.pending |= uris
         if self.timer is None:
@@ -88,8 +88,8 @@ class Publisher:
         doc = self.ls.documents.get(uri)
         path = uri_to_path(uri)
         session = self.ls.session_for(path) if path is not None else None
-        if doc is None or session is None or (rel := session.rel(path)) is None:
-            return
+        if doc is None or session is None or (rel := session.rel(path)) is None or session.awaiting_first_index:
+            return  # (the end of the first indexing publishes every open note)
         items = lsp_diagnostics(self.ls, session, rel, doc.text)
         key = _fingerprint(items)
         if session.published.get(uri) == key:
@@ -105,7 +105,8 @@ class Publisher:
         if not self.ls.client.pull_diagnostics:
             self.ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
-    def _schedule_refresh(self) -> None:
+    def schedule_refresh(self) -> None:
+        """Ask a pull client to pull again, after a short quiet period."""
         if self.refresh_timer is None:
             delay = self.ls.editor.debounce_ms / 1000
             self.refresh_timer = asyncio.get_running_loop().call_later(delay, self._refresh)
@@ -119,7 +120,7 @@ def document_diagnostics(ls: LitnotesServer, params: types.DocumentDiagnosticPar
     path = uri_to_path(params.text_document.uri)
     session = ls.session_for(path) if path is not None else None
     rel = session.rel(path) if session is not None else None
-    if rel is None:
+    if rel is None or session.awaiting_first_index:  # (the end of the first indexing asks for a refresh)
         return types.RelatedFullDocumentDiagnosticReport(items=[])
     doc = ls.documents.get(params.text_document.uri)
     items = lsp_diagnostics(ls, session, rel, doc.text if doc else None)
@@ -132,6 +133,8 @@ def document_diagnostics(ls: LitnotesServer, params: types.DocumentDiagnosticPar
 def _workspace_reports(ls: LitnotesServer, previous: dict[str, str]):
     reports = []
     for session in list(ls.sessions):
+        if session.awaiting_first_index:
+            continue  # reported after the first indexing, which asks for a refresh
         vault = session.host.vault
         open_uris = ls.open_uris(session)
         paths = set(vault.notes) | set(vault.problem_paths) | set(vault.libraries)

@@ -144,6 +144,9 @@ async def _index(ls: LitnotesServer, session: Session) -> None:
     except Exception:  # noqa: BLE001 - a failed index leaves the open notes working
         log.exception("indexing %s failed", session.root)
         host, stats = None, None
+        if not session.loaded:  # diagnose the open notes with what is known, rather than never
+            session.loaded = True
+            ls.publisher.changed(set(ls.open_uris(session).values()), None)
     if host is not None:
         _swap(ls, session, host)
         if ls.editor is not editor:  # the settings changed while indexing: apply them (re-indexing if need be)
@@ -167,7 +170,7 @@ def _swap(ls: LitnotesServer, session: Session, host: VaultHost) -> None:
     open_uris = ls.open_uris(session)
     host.apply(open_changes(ls, session, host.vault, open_uris))
     session.host = host
-    session.indexed = True
+    session.indexed = session.loaded = True
     pending, session.pending_paths = session.pending_paths, set()
     if pending:
         reload_paths(ls, session, pending)
@@ -177,6 +180,8 @@ def _swap(ls: LitnotesServer, session: Session, host: VaultHost) -> None:
         check(ls, session, "indexing")
     session.published.clear()
     ls.publisher.changed(set(open_uris.values()), None)
+    if ls.client.pull_diagnostics:  # closed notes too: workspace reports skipped the vault until now
+        ls.publisher.schedule_refresh()
     gc.freeze()  # the new index is long-lived: full collections must not rescan it during requests
     _return_free_memory()
 

@@ -24,12 +24,20 @@ class Session:
     base_settings: VaultSettings = field(default_factory=VaultSettings)  # from .litnotes.toml / .obsidian
     indexed: bool = False
     index_wanted: bool = True  # False for a lone file outside any vault: only open notes are known
+    loaded: bool = False  # the first indexing has ended (a re-index keeps the vault it replaces meanwhile)
     pending_paths: set[str] = field(default_factory=set)  # disk changes seen while indexing
     published: dict[str, tuple] = field(default_factory=dict)  # uri -> last pushed diagnostics (comparable)
     result_ids: dict[str, str] = field(default_factory=dict)  # uri -> last pull result id
     # rel -> file URI of closed files, kept between requests (quoting 500 paths per references
     # request cost ~2 ms); a path's URI never changes, and the dict is emptied past URI_CACHE_SIZE.
     uris: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def awaiting_first_index(self) -> bool:
+        """Is the vault still being read for the first time? Its host then knows only the notes
+        open in the editor, so every link out of them would look broken: diagnostics wait (the
+        end of the indexing publishes them, or makes pull clients ask again)."""
+        return self.index_wanted and not self.loaded
 
     def rel(self, path: Path) -> str | None:
         """Vault-relative POSIX path of `path`, or None when it lies outside this vault."""
