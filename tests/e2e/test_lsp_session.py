@@ -221,7 +221,14 @@ async def test_no_link_looks_broken_while_the_vault_is_first_read(starting_push:
     alone (where every link out of it looked broken until indexing ended)."""
     client = starting_push
     u = open_note(client, "n0000.md")
+    at_start = await client.text_document_completion_async(types.CompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=u), position=types.Position(line=1, character=3)))
+    read_by_then = any(isinstance(v, types.WorkDoneProgressEnd) for r in client.progress_reports.values() for v in r)
+    assert at_start.is_incomplete or read_by_then  # a list made from the open notes alone is asked for again
     await indexed(client)
+    done = await client.text_document_completion_async(types.CompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=u), position=types.Position(line=1, character=3)))
+    assert len(done.items) > len(at_start.items)  # (a list of 3,000 notes is capped, and says so too)
     await wait_for(lambda: any(uri == u for uri, _ in client.published))
     await asyncio.sleep(0.2)  # nothing else comes
     assert [found for uri, found in client.published if uri == u] == [["link.unresolved"]]

@@ -71,7 +71,8 @@ def register(server: LitnotesServer) -> None:
                 additional_text_edits=here or None,
                 command=completion_command(ls, session, doc.uri, elsewhere) if elsewhere else None,
             ))
-        return types.CompletionList(is_incomplete=result.incomplete, items=items)
+        # While the vault is first read, the lists lack most notes: the client asks again as the user types.
+        return types.CompletionList(is_incomplete=result.incomplete or session.awaiting_first_index, items=items)
 
     @server.feature(types.COMPLETION_ITEM_RESOLVE)
     def on_completion_resolve(ls: LitnotesServer, item: types.CompletionItem) -> types.CompletionItem:
