@@ -40,6 +40,13 @@ async def client(request, lsp_client: LanguageClient, vault: Path):
         """Real VS Code and Emacs accept dynamic registrations; record them."""
         lsp_client.registrations.extend(params.registrations)
 
+    lsp_client.code_lens_refreshes = 0
+
+    @lsp_client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def code_lens_refresh(params: None) -> None:
+        """Real VS Code asks for the lenses again; count the requests."""
+        lsp_client.code_lens_refreshes += 1
+
     lsp_client.preset = request.param
     lsp_client.encoding = ENCODING[request.param]
     lsp_client.vault = vault

@@ -190,6 +190,8 @@ async def test_code_lens_is_opt_in(client: LanguageClient) -> None:
     u = await opened(client, LIT)
     assert not await client.text_document_code_lens_async(types.CodeLensParams(text_document=doc(u)))
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"litnotes": {"codeLens": True}}))
+    if client.preset == "visual_studio_code":  # it declares refreshSupport: switching lenses on asks it to ask again
+        await wait_for(lambda: client.code_lens_refreshes == 1)
 
     async def lenses():
         return await client.text_document_code_lens_async(types.CodeLensParams(text_document=doc(u)))

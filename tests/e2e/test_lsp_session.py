@@ -182,9 +182,14 @@ def linked_vault(tmp_path: Path, n: int = 3000) -> Path:
     return vault
 
 
-async def start_on(client: LanguageClient, vault: Path, capabilities: types.ClientCapabilities) -> None:
+async def start_on(client: LanguageClient, vault: Path, capabilities: types.ClientCapabilities, **options) -> None:
     client.vault = vault
     client.published = []  # (uri, codes) of every publishDiagnostics, in order
+    client.code_lens_refreshes = 0
+
+    @client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def code_lens_refresh(params: None) -> None:
+        client.code_lens_refreshes += 1
 
     def record(params: types.PublishDiagnosticsParams) -> None:
         client.published.append((params.uri, sorted(str(d.code) for d in params.diagnostics)))
@@ -199,7 +204,7 @@ async def start_on(client: LanguageClient, vault: Path, capabilities: types.Clie
 
     await client.initialize_session(types.InitializeParams(
         capabilities=capabilities, workspace_folders=[types.WorkspaceFolder(uri=vault.as_uri(), name="v")],
-        initialization_options={"debounce-ms": 0}))
+        initialization_options={"debounce-ms": 0, **options}))
 
 
 @pytest_lsp.fixture(config=SERVER)
@@ -249,3 +254,22 @@ async def test_pull_clients_are_told_to_pull_again_once_the_vault_is_read(starti
     assert [str(d.code) for d in early.items] in ([], ["link.unresolved"])
     assert all(not item.items or [str(d.code) for d in item.items] == ["link.unresolved"] for item in early_space.items)
     assert client.diagnostics.get(u) is None  # nothing was pushed
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def starting_with_lenses(lsp_client: LanguageClient, tmp_path: Path):
+    await start_on(lsp_client, linked_vault(tmp_path), client_capabilities("visual_studio_code"), codeLens=True)
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_code_lenses_are_asked_again_once_the_vault_is_read(starting_with_lenses: LanguageClient) -> None:
+    """Lenses made at start-up counted the links of the open notes only."""
+    client = starting_with_lenses
+    u = open_note(client, "n0001.md")
+    early = await client.text_document_code_lens_async(types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=u)))
+    await indexed(client)
+    await wait_for(lambda: client.code_lens_refreshes == 1)
+    late = await client.text_document_code_lens_async(types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=u)))
+    assert [x.command.title for x in late] == ["1 reference"]  # `# Note 1`: n2999 links `[[n0001#Note 1]]`
+    assert [x.command.title for x in early] in (["0 references"], ["1 reference"])

@@ -14,6 +14,7 @@ class ClientInfo:
     encoding: str = "utf-16"
     pull_diagnostics: bool = False  # textDocument/diagnostic with workspace refresh: we stop pushing
     diagnostic_refresh: bool = False
+    code_lens_refresh: bool = False  # workspace/codeLens/refresh: lenses re-asked after indexing and setting changes
     related_information: bool = False
     code_description: bool = False
     work_done_progress: bool = False
@@ -51,6 +52,7 @@ class ClientInfo:
             encoding=encoding,
             pull_diagnostics=bool(td and td.diagnostic) and refresh,
             diagnostic_refresh=refresh,
+            code_lens_refresh=bool(ws and ws.code_lens and ws.code_lens.refresh_support),
             related_information=bool(publish and publish.related_information) or bool(td and td.diagnostic and td.diagnostic.related_information),
             code_description=bool(publish and publish.code_description_support),
             work_done_progress=bool(win and win.work_done_progress),

@@ -182,6 +182,7 @@ def _swap(ls: LitnotesServer, session: Session, host: VaultHost) -> None:
     ls.publisher.changed(set(open_uris.values()), None)
     if ls.client.pull_diagnostics:  # closed notes too: workspace reports skipped the vault until now
         ls.publisher.schedule_refresh()
+    ls.refresh_code_lenses()  # counts made while indexing saw only the open notes
     gc.freeze()  # the new index is long-lived: full collections must not rescan it during requests
     _return_free_memory()
 

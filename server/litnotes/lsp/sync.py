@@ -238,6 +238,9 @@ def register(server: LitnotesServer) -> None:
         from .indexing import fetch_configuration  # noqa: PLC0415
 
         settings = params.settings if params.settings not in (None, {}) else None
+        was = ls.editor.code_lens
         await fetch_configuration(ls, settings)
         for session in ls.sessions:
             apply_settings(ls, session)
+        if ls.editor.code_lens != was and ls.client.code_lens_refresh:  # switched on or off: lenses asked again
+            ls.workspace_code_lens_refresh(None)
