@@ -3,10 +3,10 @@
 For each vault size: spawn → ready (a `workspace/symbol` query finds a heading in a note that was
 never opened; if the server offers no workspace symbols, the end of its indexing progress),
 `didChange` → `publishDiagnostics` on a literature note (debounce 0), completion at `[[`,
-`[[note#^` and `[@`, hover on an embed, references of a note cited ~500 times, workspace symbols (a word
-of many quotes, a heading of one note), RSS at ready and
-after 1,000 edits, and `litnotes check` wall time (without, then with its persistent index). Results go to bench/out/results.json and a
-Markdown table on stdout.
+`[[note#^` and `[@`, hover on an embed, references of a note cited ~500 times, workspace symbols
+(a word of many quotes, a heading of one note), RSS at ready and after 1,000 edits, and
+`litnotes check` wall time (without, then with its persistent index). Results go to
+bench/out/results.json and a Markdown table on stdout.
 
     python bench/run.py --sizes 1000 10000 [--reps 50] [--no-corpus]
 
@@ -76,6 +76,13 @@ def _progress_ended(message: dict) -> bool:
     return message.get("method") == "$/progress" and message["params"]["value"].get("kind") == "end"
 
 
+def probe_heading(size: int, before: int = 0) -> str:
+    """A heading of an ordinary note of the generated vault of `size` notes (the last one's, or the
+    one `before` it), which no literature note quotes."""
+    n_lit = max(1, size * 3 // 10)
+    return f"Topic {size - n_lit - 1 - before}"
+
+
 def wait_ready(proc: LspProcess, caps: dict, size: int) -> float:
     """Spawn → ready: the first `workspace/symbol` answer that lists a heading of a note never opened.
 
@@ -83,8 +90,7 @@ def wait_ready(proc: LspProcess, caps: dict, size: int) -> float:
     every 250 ms before that: a request every 20 ms throughout takes the interpreter lock from the
     indexing thread 50 times a second, which no editor does (it slowed a 100k-note warm start by
     0.4-1 s). Ready still means the answer, not the report: a probe that misses is sent again."""
-    n_lit = max(1, size * 3 // 10)
-    probe = f"Topic {size - n_lit - 1}"
+    probe = probe_heading(size)
     if caps.get("workspaceSymbolProvider"):
         indexed = False
         while True:
@@ -190,9 +196,8 @@ def bench_size(size: int, reps: int) -> dict:
         # A word of many quotes (the answer is capped at 200), and two headings taken in turn (the
         # ready probe's and the one before it): neither query holds the other, so each is a fresh
         # search of every note's names, not one narrowed from the last query as typing is.
-        last = size - max(1, size * 3 // 10) - 1
         for name, queries in (("workspace symbol, common word", ["ablation"]),
-                              ("workspace symbol, one heading", [f"Topic {last}", f"Topic {last - 1}"])):
+                              ("workspace symbol, one heading", [probe_heading(size), probe_heading(size, 1)])):
             times, found = [], 0
             for i in range(reps):
                 took, symbols = proc.request("workspace/symbol", {"query": queries[i % len(queries)]})

@@ -23,6 +23,7 @@ def test_a_library_pickles_field_by_field_and_loads_back_equal() -> None:
         assert isinstance(record, FastPickled)
         maker, (cls, values) = record.__reduce__()
         assert cls is type(record) and values == tuple(getattr(record, name) for name in cls.__slots__)
+        assert maker(cls, values) == record
     loaded = pickle.loads(pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL))
     assert loaded == library and type(loaded.entries[0]) is type(library.entries[0])
     assert [e.title for e in loaded.entries] == [e.title for e in library.entries]

@@ -190,8 +190,9 @@ async def test_code_lens_is_opt_in(client: LanguageClient) -> None:
     u = await opened(client, LIT)
     assert not await client.text_document_code_lens_async(types.CodeLensParams(text_document=doc(u)))
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"litnotes": {"codeLens": True}}))
-    if client.preset == "visual_studio_code":  # it declares refreshSupport: switching lenses on asks it to ask again
-        await wait_for(lambda: client.code_lens_refreshes == 1)
+    # Only VS Code declares refreshSupport: switching lenses on asks it to ask again, and no other client.
+    refreshes = 1 if client.preset == "visual_studio_code" else 0
+    await wait_for(lambda: client.code_lens_refreshes == refreshes)
 
     async def lenses():
         return await client.text_document_code_lens_async(types.CodeLensParams(text_document=doc(u)))
@@ -204,6 +205,7 @@ async def test_code_lens_is_opt_in(client: LanguageClient) -> None:
     annotations = text(client, LIT)[:find(client, LIT, "# Annotations")].count("\n")
     highlight = text(client, LIT)[:find(client, LIT, "^29lz2rml")].count("\n")
     assert (annotations, "1 reference") in titles and (highlight, "2 references") in titles
+    assert client.code_lens_refreshes == refreshes
 
 
 # --- rename ----------------------------------------------------------------------------------------

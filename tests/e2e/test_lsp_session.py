@@ -129,12 +129,9 @@ async def test_a_lone_file_finds_its_vault(folderless: LanguageClient) -> None:
 
 @pytest_lsp.fixture(config=SERVER)
 async def slow_progress_client(lsp_client: LanguageClient, tmp_path: Path):
-    """A client that takes its time to accept a progress token, over a vault of 1,200 notes (parsed
+    """A client that takes its time to accept a progress token, over a vault of 1,200 linked notes (parsed
     in batches of 500, each reported)."""
-    vault = tmp_path / "vault"
-    (vault / ".obsidian").mkdir(parents=True)
-    for i in range(1200):
-        (vault / f"n{i:04}.md").write_text(f"# Note {i}\n[[n{(i + 1) % 1200:04}]]\n", encoding="utf-8")
+    vault = linked_vault(tmp_path, 1200)
 
     async def create(params: types.WorkDoneProgressCreateParams) -> None:
         await asyncio.sleep(1.5)  # under the server's 2 s limit for an answer

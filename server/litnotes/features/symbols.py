@@ -178,16 +178,32 @@ def workspace_symbols(vault: Vault, query: str, limit: int = 200) -> list[Symbol
     """Symbols whose name contains `query`, best first (prefix, then shorter names), at most `limit`."""
     table = _table(vault)
     q = query.strip().lower()
-    hits: list[tuple[bool, int, int, int]] = []  # (not a prefix, name length, note, row)
-    if not q:
+    if q:  # the names are UTF-8: a byte match is a character match
+        hits = sorted(_hits(vault, table, q.encode("utf-8", "surrogatepass")))
+    else:
         hits = [(False, 0, n, 0) for n in range(min(limit, len(table)))]  # the notes themselves
-    wanted = q.encode("utf-8", "surrogatepass")  # the names are UTF-8: a byte match is a character match
-    # Typing narrows a query: a note that holds the new one held the last one, so when the last
-    # query of this snapshot was scanned to the end (not cut at _MAX_SCANNED) and is part of the new
-    # one, only the notes it matched are scanned. A query with few hits costs a full scan once, not
-    # per keystroke (the names are 18 MB at 10k notes).
+    best = hits[:limit]
+    rows_wanted: dict[int, set[int]] = {}  # note -> its rows among the best hits
+    for _not_prefix, _length, n, i in best:
+        rows_wanted.setdefault(n, set()).add(i)
+    rows_of = {n: _note_rows(table[n][0], vault.notes[table[n][0]], rows) for n, rows in rows_wanted.items()}
+    out = []
+    for _not_prefix, _length, n, i in best:
+        _key, kind, name, path, start, end, detail = rows_of[n][i]
+        out.append(Symbol(name, kind, start, end, start, end, detail, path, stem(path)))
+    return out
+
+
+def _hits(vault: Vault, table: list[tuple[str, bytes, bytes]], wanted: bytes) -> list[tuple[bool, int, int, int]]:
+    """(not a prefix, name length, note, row) for the lines holding `wanted`, until _MAX_SCANNED.
+
+    Typing narrows a query: a note that holds the new one held the last one, so when the last
+    query of this snapshot was scanned to the end (not cut at _MAX_SCANNED) and is part of the new
+    one, only the notes it matched are scanned. A query with few hits costs a full scan once, not
+    per keystroke (the names are 18 MB at 10k notes)."""
     last = vault._cache.get("nav.symbols.last")  # (query, the notes that held it)
-    candidates = last[1] if q and last is not None and last[0] in wanted else range(len(table) if q else 0)
+    candidates = last[1] if last is not None and last[0] in wanted else range(len(table))
+    hits: list[tuple[bool, int, int, int]] = []
     matched: list[int] = []
     for n in candidates:
         _path, name, names = table[n]
@@ -200,21 +216,9 @@ def workspace_symbols(vault: Vault, query: str, limit: int = 200) -> list[Symbol
             matched.append(n)
             hits += [(not_prefix, length, n, row) for not_prefix, length, row in found]
             if len(hits) >= _MAX_SCANNED:
-                break
-    else:
-        if q:
-            vault._cache["nav.symbols.last"] = (wanted, matched)
-    hits.sort()
-    best = hits[:limit]
-    rows_wanted: dict[int, set[int]] = {}  # note -> its rows among the best hits
-    for _not_prefix, _length, n, i in best:
-        rows_wanted.setdefault(n, set()).add(i)
-    rows_of = {n: _note_rows(table[n][0], vault.notes[table[n][0]], rows) for n, rows in rows_wanted.items()}
-    out = []
-    for _not_prefix, _length, n, i in best:
-        _key, kind, name, path, start, end, detail = rows_of[n][i]
-        out.append(Symbol(name, kind, start, end, start, end, detail, path, stem(path)))
-    return out
+                return hits  # cut short: not a complete list to narrow from
+    vault._cache["nav.symbols.last"] = (wanted, matched)
+    return hits
 
 
 def code_lenses(vault: Vault, path: str, text: str) -> list[Lens]:

@@ -146,7 +146,7 @@ async def _index(ls: LitnotesServer, session: Session) -> None:
         host, stats = None, None
         if not session.loaded:  # diagnose the open notes with what is known, rather than never
             session.loaded = True
-            ls.publisher.changed(set(ls.open_uris(session).values()), None)
+            _refresh_views(ls, session)
     if host is not None:
         _swap(ls, session, host)
         if ls.editor is not editor:  # the settings changed while indexing: apply them (re-indexing if need be)
@@ -178,13 +178,20 @@ def _swap(ls: LitnotesServer, session: Session, host: VaultHost) -> None:
         from .paranoid import check  # noqa: PLC0415
 
         check(ls, session, "indexing")
-    session.published.clear()
-    ls.publisher.changed(set(open_uris.values()), None)
-    if ls.client.pull_diagnostics:  # closed notes too: workspace reports skipped the vault until now
-        ls.publisher.schedule_refresh()
-    ls.refresh_code_lenses()  # counts made while indexing saw only the open notes
+    _refresh_views(ls, session)
     gc.freeze()  # the new index is long-lived: full collections must not rescan it during requests
     _return_free_memory()
+
+
+def _refresh_views(ls: LitnotesServer, session: Session) -> None:
+    """The session's vault is new: its open notes' diagnostics are published again (push) or the
+    client is asked to pull again, closed notes too, since workspace reports skipped a vault not yet
+    read (pull); code lenses are asked for again (their counts saw only the open notes)."""
+    session.published.clear()
+    ls.publisher.changed(set(ls.open_uris(session).values()), None)
+    if ls.client.pull_diagnostics:
+        ls.publisher.schedule_refresh()
+    ls.refresh_code_lenses()
 
 
 def _return_free_memory() -> None:

@@ -175,10 +175,10 @@ class LitnotesServer(LanguageServer):
         if isinstance(error, ValueError) and source is JsonRpcException:  # json.JSONDecodeError, UnicodeDecodeError
             self.protocol.answer_parse_error()
 
-    def refresh_code_lenses(self) -> None:
-        """Ask the client to ask for code lenses again (their reference counts read the whole vault):
-        when indexing ends and when settings change, if the client can and lenses are on."""
-        if self.client.code_lens_refresh and self.editor.code_lens:
+    def refresh_code_lenses(self, switched: bool = False) -> None:
+        """Ask the client to ask for code lenses again, if it can and lenses are on (or were just
+        switched on or off): their reference counts read the whole vault."""
+        if self.client.code_lens_refresh and (self.editor.code_lens or switched):
             self.workspace_code_lens_refresh(None)
 
     @property

@@ -242,5 +242,5 @@ def register(server: LitnotesServer) -> None:
         await fetch_configuration(ls, settings)
         for session in ls.sessions:
             apply_settings(ls, session)
-        if ls.editor.code_lens != was and ls.client.code_lens_refresh:  # switched on or off: lenses asked again
-            ls.workspace_code_lens_refresh(None)
+        if ls.editor.code_lens != was:
+            ls.refresh_code_lenses(switched=True)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from .model import Citation
 from ..frozen import fast
+from .model import Citation
 from .spans import Spans
 
 __all__ = ["citations"]

@@ -88,9 +88,8 @@ def _parse_located(text: str, located: tuple[int, int, int], citekey_properties:
     except InvalidYaml as exc:
         at = body_start + exc.index
         line_end = text.find("\n", at)
-        what = str(exc)
         problems.append(Problem("frontmatter.invalid-yaml", at, line_end if line_end >= 0 else len(text),
-                                f"invalid YAML: {what}; Obsidian reads no properties from this note"))
+                                f"invalid YAML: {exc}; Obsidian reads no properties from this note"))
         return Frontmatter(0, end, body_start, body_end, False), (), (), tuple(problems)
     except RecursionError:
         problems.append(Problem("frontmatter.invalid-yaml", 0, 3, "invalid YAML: nested too deeply"))

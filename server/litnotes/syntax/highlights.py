@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote_plus
 
+from ..frozen import fast
 from . import fastpaths
 from .blocks import Block
 from .digests import DIGEST_WORDS, first_words
 from .model import BlockId, Highlight, Problem
-from ..frozen import fast
 
 __all__ = ["read_highlights", "read_item_highlights"]
 

@@ -14,11 +14,11 @@ import re
 from bisect import bisect_right
 from operator import itemgetter
 
+from ..frozen import fast
 from . import fastpaths
 from .citations import citations as _citations
 from .links import decode_uri, link_closes, md_link, md_links, md_links_fast, urls, wikilink, wikilink_matches
 from .model import Link, Tag
-from ..frozen import fast
 from .spans import MISREADABLE as _MISREADABLE
 from .spans import P_OPAQUE as _P_OPAQUE
 from .spans import P_WIKI as _P_WIKI

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .model import Link
 from ..frozen import fast
+from .model import Link
 from .spans import MISREADABLE, P_MD, P_OPAQUE, Spans, escaped
 
 __all__ = ["decode_uri", "wikilink_matches", "link_closes", "md_links", "md_links_fast", "urls", "wikilink", "md_link"]

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from .digests import FIELD_SEP, RECORD_SEP, first_words, pack_digests, unpack_digests
 from ..frozen import FastPickled, fast
+from .digests import FIELD_SEP, RECORD_SEP, first_words, pack_digests, unpack_digests
 from .records import KeptByIdentity
 
 __all__ = [
@@ -26,15 +26,12 @@ __all__ = [
 _START = attrgetter("start")
 
 
-class _Record(FastPickled):
-    """Base of every record: pickles as (class, field values) and loads through `frozen.fast`,
-    far faster than the dataclass default for worker processes and the persistent index."""
-
-    __slots__ = ()
+# Every record is `FastPickled`: it pickles as (class, field values) and loads through `frozen.fast`,
+# far faster than the dataclass default for worker processes and the persistent index.
 
 
 @dataclass(frozen=True, slots=True)
-class Problem(_Record):
+class Problem(FastPickled):
     """Something wrong inside one note that needs no other note to be judged."""
 
     code: str
@@ -45,7 +42,7 @@ class Problem(_Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Frontmatter(_Record):
+class Frontmatter(FastPickled):
     """The YAML block located by Obsidian's rule F-1 and what Obsidian reads from it."""
 
     start: int  # offset of the opening ---
@@ -59,7 +56,7 @@ class Frontmatter(_Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Heading(_Record):
+class Heading(FastPickled):
     level: int
     text: str  # raw inline Markdown, trimmed, closing #s removed (H-1)
     start: int  # start of the heading line
@@ -70,7 +67,7 @@ class Heading(_Record):
 
 
 @dataclass(frozen=True, slots=True)
-class BlockId(_Record):
+class BlockId(FastPickled):
     id: str  # as written
     start: int  # range of "^id"
     end: int
@@ -84,7 +81,7 @@ class BlockId(_Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Link(_Record):
+class Link(FastPickled):
     """An outgoing link: wikilink, embed, Markdown link or front-matter link."""
 
     kind: str  # "wikilink" | "markdown" | "frontmatter"
@@ -105,7 +102,7 @@ class Link(_Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Citation(_Record):
+class Citation(FastPickled):
     """A Pandoc citation `@key` (bracketed `[@key, p. 3]` or in-text `@key`)."""
 
     key: str
@@ -118,14 +115,14 @@ class Citation(_Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Tag(_Record):
+class Tag(FastPickled):
     name: str  # without "#"
     start: int
     end: int
 
 
 @dataclass(frozen=True, slots=True)
-class Callout(_Record):
+class Callout(FastPickled):
     type: str  # lower-cased, inner whitespace -> "-" (C-2)
     title: str
     fold: str  # "", "+" or "-"
@@ -137,7 +134,7 @@ class Callout(_Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Highlight(_Record):
+class Highlight(FastPickled):
     """A Zotero Integration annotation callout (spec Z-2 … Z-6)."""
 
     start: int
@@ -176,7 +173,7 @@ class HighlightDigest:
 
 
 @dataclass(frozen=True, slots=True)
-class CiteKeyDef(_Record):
+class CiteKeyDef(FastPickled):
     key: str
     source: str  # "alias" | "property" | "metadata"
     start: int
@@ -198,7 +195,7 @@ class ParseOptions:
 
 
 @dataclass(frozen=True, slots=True)
-class NoteSyntax(_Record):
+class NoteSyntax(FastPickled):
     """Everything litnotes knows about one note's text; never refers to other notes."""
 
     length: int

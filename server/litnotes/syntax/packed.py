@@ -13,8 +13,8 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 
-from .model import BlockId, Heading, Link
 from ..frozen import fast
+from .model import BlockId, Heading, Link
 from .records import KeptByIdentity
 
 __all__ = ["PackedBlockIds", "PackedHeadings", "PackedLinks"]

@@ -11,13 +11,13 @@ import logging
 import re
 from operator import attrgetter
 
+from ..frozen import fast
 from .blocks import parse_blocks, split_lines
 from .callouts import title_mask
 from .frontmatter import parse_frontmatter
 from .highlights import read_highlights, read_item_highlights
 from .inline import scan_inline
 from .model import CiteKeyDef, NoteSyntax, ParseOptions, Problem
-from ..frozen import fast
 from .spans import matches_at
 from .structure import analyse
 

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, field
 from operator import attrgetter
 
+from ..frozen import fast
 from .blocks import Block, Line
 from .model import BlockId, Callout, Heading, Problem
-from ..frozen import fast
 
 __all__ = ["Structure", "analyse"]
 
