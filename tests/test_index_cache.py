@@ -262,16 +262,18 @@ def test_a_cache_whose_dependents_do_not_fit_is_discarded(vault: Path, damage: s
     assert stats.parsed == stats.notes and found == fresh(vault)
 
 
-def test_the_scan_stamps_each_note_as_reading_it_would_see_it(vault: Path) -> None:
+def test_the_scan_stamps_each_file_as_reading_it_would_see_it(vault: Path) -> None:
     """The stamps a load checks the index against come from the scan's walk: (mtime_ns, size) of
-    each note as `os.stat` gives it, a linked note's from its target; none without the flag."""
+    each note and other file as `os.stat` gives it, a linked note's from its target; none without
+    the flag."""
     from litnotes.disk import scan_vault
 
     target = vault / "notes" / "Reading log.md"
     (vault / "linked.md").symlink_to(target)
     scan = scan_vault(vault, stamps=True)
     assert "linked.md" in scan.notes
-    expected = {rel: ((vault / rel).stat().st_mtime_ns, (vault / rel).stat().st_size) for rel in scan.notes}
+    assert scan.files
+    expected = {rel: ((vault / rel).stat().st_mtime_ns, (vault / rel).stat().st_size) for rel in scan.notes + scan.files}
     assert scan.stamps == expected
     assert scan.stamps["linked.md"] == scan.stamps["notes/Reading log.md"]
     assert scan_vault(vault).stamps == {}
@@ -309,3 +311,38 @@ def test_a_failed_save_leaves_no_temporary_file(vault: Path, monkeypatch) -> Non
     with pytest.raises(pickle.PicklingError):
         save_index(stats)
     assert not [p for p in (vault.parent / "cache").rglob(".index-*")]
+
+
+def test_changed_since_finds_what_a_load_would_now_read_differently(vault: Path) -> None:
+    """What a file watcher started after a load must catch up with: files created, removed or with
+    another (mtime_ns, size) since the load's stamps, settings files included, and any file
+    modified from `since_ns` on (a same-size rewrite within one clock tick keeps its stamp)."""
+    import time
+
+    from litnotes.disk import changed_since
+
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for path in [vault / ".obsidian" / "app.json", *vault.rglob("*")]:
+        if path.is_file():
+            os.utime(path, ns=(hour_ago, hour_ago))
+    since = time.time_ns() - 2 * 10**9
+    _, stats = load_vault(vault, workers=1, keep_stamps=True)
+    assert ".obsidian/app.json" in stats.stamps and "notes/Reading log.md" in stats.stamps
+    assert any(not rel.endswith(".md") for rel in stats.stamps)  # attachments and libraries too
+    assert changed_since(vault, stats.stamps, since) == set()
+
+    (vault / "Created.md").write_text("# new\n", encoding="utf-8")
+    (vault / "Highlight Colour Codings.md").unlink()
+    log = vault / "notes" / "Reading log.md"
+    log.write_text(log.read_text(encoding="utf-8") + "more\n", encoding="utf-8")
+    attachment = next(rel for rel in stats.stamps if not rel.endswith(".md") and not rel.startswith("."))
+    (vault / attachment).unlink()
+    (vault / ".litnotes.toml").write_text('exclude = ["x/**"]\n', encoding="utf-8")
+    # Rewritten with the same size and given back its stamp: found only while it is recent.
+    same = next(rel for rel in sorted(stats.stamps) if rel.startswith("literature"))
+    (vault / same).write_bytes((vault / same).read_bytes().upper())
+    os.utime(vault / same, ns=(hour_ago, hour_ago))
+    assert changed_since(vault, stats.stamps, since) == {
+        "Created.md", "Highlight Colour Codings.md", "notes/Reading log.md", attachment, ".litnotes.toml"}
+    os.utime(vault / same, ns=(since, since))
+    assert same in changed_since(vault, stats.stamps, since)

@@ -237,6 +237,23 @@ async def test_no_link_looks_broken_while_the_vault_is_first_read(starting_push:
     assert "Nowhere" in client.diagnostics[u][0].message
 
 
+async def test_files_changed_while_the_vault_is_first_read_are_read_again(starting_push: LanguageClient) -> None:
+    """The server watches the files itself for this client (Neovim's preset watches nothing), from
+    the end of the first indexing on; what changed on disk during it is found from the files'
+    stamps. Here the files change once the load has begun (its progress is the sign): after its
+    scan, before the watcher."""
+    client = starting_push
+    u = open_note(client, "n0000.md")
+    await wait_for(lambda: client.progress_reports, timeout=30)
+    (client.vault / "Nowhere.md").write_text("# Somewhere\n", encoding="utf-8")  # [[Nowhere]] resolves
+    renamed = client.vault / "n0002.md"  # n0000 links [[n0002#Note 2]]
+    renamed.write_text(renamed.read_text(encoding="utf-8").replace("# Note 2", "# Renamed"), encoding="utf-8")
+    await indexed(client)
+    await wait_for(lambda: client.published and client.published[-1] == (u, ["heading.unresolved"]))
+    found = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="Somewhere"))
+    assert [s.name for s in found] == ["Somewhere"]
+
+
 async def test_pull_clients_are_told_to_pull_again_once_the_vault_is_read(starting_pull: LanguageClient) -> None:
     client = starting_pull
     u = open_note(client, "n0000.md")

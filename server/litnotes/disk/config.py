@@ -21,10 +21,11 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 from ..syntax import Problem, normalise_property
 from ..vault import SEVERITIES, VaultSettings
 
-__all__ = ["load_settings", "settings_from_mapping", "CONFIG_NAME"]
+__all__ = ["load_settings", "settings_from_mapping", "settings_stamps", "CONFIG_NAME", "SETTINGS_FILES"]
 
 log = logging.getLogger(__name__)
 CONFIG_NAME = ".litnotes.toml"
+SETTINGS_FILES = (CONFIG_NAME, ".obsidian/app.json", ".obsidian/templates.json")  # what `load_settings` reads
 _KNOWN = {"exclude", "severity", "citekey-properties", "bibliography", "max-note-bytes"}
 
 
@@ -90,6 +91,19 @@ def _read_json(path: Path) -> dict:
             log.warning("ignoring unreadable %s: %s", path, exc)
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def settings_stamps(root: Path) -> dict[str, tuple[int, int]]:
+    """(mtime_ns, size) of each settings file that exists (the vault scan skips dot-files and
+    dot-folders, so it never stamps them)."""
+    stamps = {}
+    for rel in SETTINGS_FILES:
+        try:
+            info = (root / rel).stat()
+        except OSError:
+            continue
+        stamps[rel] = info.st_mtime_ns, info.st_size
+    return stamps
 
 
 def load_settings(root: Path) -> tuple[VaultSettings, list[Problem]]:

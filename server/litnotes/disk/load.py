@@ -23,11 +23,12 @@ from ..syntax import ParseOptions, index_note
 from ..vault import Change, SetFile, SetNote, SetProblems, VaultHost, VaultSettings
 from ..vault.index import summary
 from .cache import IndexCache
-from .config import CONFIG_NAME, load_settings
+from .config import CONFIG_NAME, load_settings, settings_stamps
 from .libraries import LibraryCache, is_library_candidate, library_changes
 from .scan import ScanResult, read_note, scan_vault
 
-__all__ = ["load_vault", "LoadStats", "POOL_THRESHOLD", "save_index", "SETTLE_SECONDS", "threaded_context", "usable_cores"]
+__all__ = ["load_vault", "LoadStats", "POOL_THRESHOLD", "save_index", "SETTLE_SECONDS", "threaded_context", "usable_cores",
+           "changed_since"]
 
 log = logging.getLogger(__name__)
 POOL_THRESHOLD = 1500  # below this many notes a process pool costs more than it saves
@@ -63,6 +64,9 @@ class LoadStats:
     started_ns: int = 0  # wall clock (time.time_ns) when the load began, to compare with files' mtimes
     libraries: LibraryCache | None = None  # the libraries the load used, parsed or from the persistent index
     libraries_parsed: int = 0  # of those, parsed now
+    # With `keep_stamps`: (mtime_ns, size) of every file the load saw, settings files included, as
+    # it saw them (see `changed_since`).
+    stamps: dict[str, tuple[int, int]] | None = None
 
     @property
     def worth_saving(self) -> bool:
@@ -85,6 +89,18 @@ def save_index(stats: LoadStats, settle_seconds: float = 0.0) -> None:
         limit = stats.started_ns - int(settle_seconds * 1e9)
         entries = {rel: entry for rel, entry in entries.items() if entry[0][0] < limit}
     stats.index.save(entries, stats.libraries.stored(limit) if stats.libraries is not None else None)
+
+
+def changed_since(root: Path, stamps: dict[str, tuple[int, int]], since_ns: int) -> set[str]:
+    """The files of the vault at `root` (settings files included) that a load which took `stamps`
+    would now read differently: created or removed since, with another (mtime_ns, size), or
+    modified at or after `since_ns` (a load's start less `SETTLE_SECONDS`), since a same-size
+    rewrite within one clock tick of its stamp keeps the stamp. What a file watcher started after
+    the load must catch up with."""
+    now = {**scan_vault(root, stamps=True).stamps, **settings_stamps(root)}
+    changed = now.keys() ^ stamps.keys()
+    changed.update(rel for rel, stamp in now.items() if stamp[0] >= since_ns or stamps.get(rel) != stamp)
+    return changed
 
 
 def _read_and_parse(batch: list[tuple[str, str]], max_bytes: int, options: ParseOptions):
@@ -144,13 +160,14 @@ def _parse_items(items, settings: VaultSettings, workers: int, progress, mp_cont
 def load_vault(root: Path, workers: int | None = None, libraries: LibraryCache | None = None, *,
                progress: Callable[[int, int], None] | None = None, mp_context=None,
                adjust_settings: Callable[[VaultSettings], VaultSettings] | None = None,
-               use_index: bool = False) -> tuple[VaultHost, LoadStats]:
+               use_index: bool = False, keep_stamps: bool = False) -> tuple[VaultHost, LoadStats]:
     """Index the vault at `root` from scratch.
 
     `progress(done, total)` is called as notes are parsed; `mp_context` chooses how worker processes
     start (a threaded caller such as the language server must not fork); `adjust_settings` merges
     the editor's settings over the vault's files; `use_index` reuses the persistent index for
-    unchanged notes (and returns what `save_index` writes)."""
+    unchanged notes (and returns what `save_index` writes); `keep_stamps` returns the stamps of the
+    files as read (`LoadStats.stamps`, for `changed_since`)."""
     started = time.perf_counter()
     started_ns = time.time_ns()
     root = Path(root)
@@ -158,7 +175,7 @@ def load_vault(root: Path, workers: int | None = None, libraries: LibraryCache |
     gc.disable()
     try:
         host, stats = _load(root, workers, started, libraries or LibraryCache(), progress, mp_context, adjust_settings,
-                            use_index)
+                            use_index, keep_stamps)
         stats.started_ns = started_ns
         return host, stats
     finally:
@@ -168,7 +185,8 @@ def load_vault(root: Path, workers: int | None = None, libraries: LibraryCache |
 
 
 def _load(root: Path, workers: int | None, started: float, libraries: LibraryCache, progress, mp_context,
-          adjust_settings, use_index: bool) -> tuple[VaultHost, LoadStats]:
+          adjust_settings, use_index: bool, keep_stamps: bool) -> tuple[VaultHost, LoadStats]:
+    kept = settings_stamps(root) if keep_stamps else None  # before they are read
     settings, config_problems = load_settings(root)
     if adjust_settings is not None:
         settings = adjust_settings(settings)
@@ -179,7 +197,9 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
         if index.load():
             libraries.restore(index.libraries)
     # After reading the index, so that a note's stamp is taken just before it is looked up.
-    scan = scan_vault(root, stamps=use_index)
+    scan = scan_vault(root, stamps=use_index or keep_stamps)
+    if kept is not None:
+        kept.update(scan.stamps)
     for path, reason in scan.skipped:
         log.info("skipped %s: %s", path, reason)
     workers = workers if workers is not None else usable_cores()
@@ -216,4 +236,4 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
     host.apply(changes, dependents)
     used = workers if parsed >= POOL_THRESHOLD else 1
     return host, LoadStats(len(scan.notes), len(scan.files), scan.skipped, time.perf_counter() - started, used,
-                           parsed, index, entries, libraries=libraries, libraries_parsed=libraries_parsed)
+                           parsed, index, entries, libraries=libraries, libraries_parsed=libraries_parsed, stamps=kept)

@@ -29,7 +29,7 @@ class ScanResult:
     notes: list[str] = field(default_factory=list)  # vault-relative POSIX paths of Markdown notes
     files: list[str] = field(default_factory=list)  # every other file (attachments, libraries)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) not followed or not read
-    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # note -> (mtime_ns, size), when asked for
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # note or file -> (mtime_ns, size), when asked for
 
 
 def _inside(real: str, root_real: str) -> bool:
@@ -37,10 +37,10 @@ def _inside(real: str, root_real: str) -> bool:
 
 
 def scan_vault(root: Path, stamps: bool = False) -> ScanResult:
-    """List the vault's notes and files without reading them; with `stamps`, each note's
-    (mtime_ns, size) too (what the persistent index is checked against), taken on the way: the
-    walk has the entry at hand (100k notes: 0.1 s less than a `stat` per path afterwards). A note
-    whose `stat` fails has no stamp."""
+    """List the vault's notes and files without reading them; with `stamps`, each one's
+    (mtime_ns, size) too (what the persistent index is checked against, and what a file watcher
+    started after a load catches up with), taken on the way: the walk has the entry at hand (100k
+    notes: 0.1 s less than a `stat` per path afterwards). A file whose `stat` fails has no stamp."""
     root_real = os.path.realpath(root)
     result = ScanResult(Path(root))
     visited = {root_real}
@@ -75,10 +75,7 @@ def scan_vault(root: Path, stamps: bool = False) -> ScanResult:
                 visited.add(os.path.realpath(entry.path))
                 stack.append((entry.path, rel))
             elif is_file:
-                if not entry.name.lower().endswith(NOTE_SUFFIX):
-                    result.files.append(rel)
-                    continue
-                result.notes.append(rel)
+                (result.notes if entry.name.lower().endswith(NOTE_SUFFIX) else result.files).append(rel)
                 if stamps:
                     try:
                         info = entry.stat()  # follows a link, as reading the note does

@@ -76,6 +76,7 @@ class LitnotesServer(LanguageServer):
         self.editor = EditorSettings()
         self.workers: int | None = None
         self.use_index = True  # reuse the persistent index (`litnotes serve --no-index` turns it off)
+        self.self_watch: bool | None = None  # does the server watch the vaults itself? (None: not known yet)
         self.note_texts = TextCache()  # closed notes' texts read for navigation, while unchanged on disk
         from .diagnostics import Publisher  # noqa: PLC0415 - the publisher needs the server type
 

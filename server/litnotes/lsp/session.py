@@ -26,6 +26,12 @@ class Session:
     index_wanted: bool = True  # False for a lone file outside any vault: only open notes are known
     loaded: bool = False  # the first indexing has ended (a re-index keeps the vault it replaces meanwhile)
     pending_paths: set[str] = field(default_factory=set)  # disk changes seen while indexing
+    watched: bool = False  # the server's own file watcher runs for this vault (for clients that watch nothing)
+    # The first load's file stamps, kept until the server's own watcher starts after it (or the
+    # client turns out to watch files): what that watcher must catch up with (`disk.changed_since`),
+    # and the time from which a file counts as changed whatever its stamp.
+    stamps: dict[str, tuple[int, int]] | None = None
+    changed_from_ns: int = 0
     published: dict[str, tuple] = field(default_factory=dict)  # uri -> last pushed diagnostics (comparable)
     result_ids: dict[str, str] = field(default_factory=dict)  # uri -> last pull result id
     # rel -> file URI of closed files, kept between requests (quoting 500 paths per references

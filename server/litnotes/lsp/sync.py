@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from ..disk import CONFIG_NAME, load_settings, read_note
+from ..disk import CONFIG_NAME, SETTINGS_FILES, load_settings, read_note
 from ..disk.libraries import is_library_candidate, library_changes
 from ..disk.scan import resolves_inside, too_large
 from ..vault import Remove, SetFile, SetLibrary, SetNote, SetProblems, SetSettings
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 __all__ = ["register", "reload_paths", "apply_settings", "note_changes"]
 
 log = logging.getLogger(__name__)
-SETTINGS_FILES = {CONFIG_NAME, ".obsidian/app.json", ".obsidian/templates.json"}
 
 
 def _locate(ls: LitnotesServer, uri: str, create: bool = False):
