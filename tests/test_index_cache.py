@@ -346,3 +346,16 @@ def test_changed_since_finds_what_a_load_would_now_read_differently(vault: Path)
         "Created.md", "Highlight Colour Codings.md", "notes/Reading log.md", attachment, ".litnotes.toml"}
     os.utime(vault / same, ns=(since, since))
     assert same in changed_since(vault, stats.stamps, since)
+
+
+def test_the_walk_of_a_large_folder_comes_in_steps(tmp_path: Path) -> None:
+    """The server's catch-up walks the vault on its event loop (watch.py), a step at a time: a
+    folder of 1,000 notes is not listed and stamped in one go."""
+    from litnotes.disk.scan import WALK_STEP, ScanResult, scan_vault, walk_vault
+
+    for i in range(1000):
+        (tmp_path / f"n{i:04}.md").write_text("x", encoding="utf-8")
+    walked = ScanResult(tmp_path)
+    steps = sum(1 for _ in walk_vault(walked, stamps=True))
+    assert steps == 1 + 1000 // WALK_STEP
+    assert walked == scan_vault(tmp_path, stamps=True) and len(walked.stamps) == 1000

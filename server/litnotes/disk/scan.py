@@ -13,14 +13,16 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from ..syntax import Problem
 
-__all__ = ["ScanResult", "scan_vault", "read_note", "read_regular", "resolves_inside", "InsideCheck", "too_large",
+__all__ = ["ScanResult", "scan_vault", "walk_vault", "read_note", "read_regular", "resolves_inside", "InsideCheck", "too_large",
            "NOTE_SUFFIX"]
 
 log = logging.getLogger(__name__)
 NOTE_SUFFIX = ".md"
+WALK_STEP = 256  # entries of a folder `walk_vault` takes between two yields (~0.5 ms with their stamps)
 
 
 @dataclass
@@ -41,18 +43,30 @@ def scan_vault(root: Path, stamps: bool = False) -> ScanResult:
     (mtime_ns, size) too (what the persistent index is checked against, and what a file watcher
     started after a load catches up with), taken on the way: the walk has the entry at hand (100k
     notes: 0.1 s less than a `stat` per path afterwards). A file whose `stat` fails has no stamp."""
-    root_real = os.path.realpath(root)
     result = ScanResult(Path(root))
+    for _ in walk_vault(result, stamps):
+        pass
+    return result
+
+
+def walk_vault(result: ScanResult, stamps: bool = False) -> Iterator[None]:
+    """`scan_vault` into `result`, a step at a time: it yields before each folder it lists and
+    every `WALK_STEP` entries of a folder (a caller on an event loop can let other work in
+    between), and `result` is complete (sorted) when it ends."""
+    root_real = os.path.realpath(result.root)
     visited = {root_real}
     stack = [(root_real, "")]
     while stack:
+        yield
         folder, rel_folder = stack.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
             result.skipped.append((rel_folder or ".", f"cannot list folder: {exc.strerror or exc}"))
             continue
-        for entry in entries:
+        for number, entry in enumerate(entries, 1):
+            if not number % WALK_STEP:
+                yield
             if entry.name.startswith("."):
                 continue
             rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
@@ -86,7 +100,6 @@ def scan_vault(root: Path, stamps: bool = False) -> ScanResult:
                 result.skipped.append((rel, "not a regular file (broken link, socket, device): skipped"))
     result.notes.sort()
     result.files.sort()
-    return result
 
 
 def resolves_inside(root: Path, rel: str) -> bool:

@@ -150,7 +150,7 @@ async def _index(ls: LitnotesServer, session: Session) -> None:
             _refresh_views(ls, session)
     if host is not None:
         _swap(ls, session, host)
-        if stats.stamps is not None and not session.watched:
+        if stats.stamps is not None and ls.self_watch is not False and not session.watched:
             session.stamps, session.changed_from_ns = stats.stamps, stats.started_ns - int(SETTLE_SECONDS * 1e9)
             stats.stamps = None
         if ls.editor is not editor:  # the settings changed while indexing: apply them (re-indexing if need be)
@@ -160,9 +160,9 @@ async def _index(ls: LitnotesServer, session: Session) -> None:
         log.info("indexed %s: %d notes in %.2f s (%d parsed, the rest from the persistent index)",
                  session.root, stats.notes, stats.seconds, stats.parsed)
     if ls.self_watch and session.loaded:
-        from .watch import WATCH_DELAY, start_watching  # noqa: PLC0415
+        from .watch import start_watching  # noqa: PLC0415
 
-        start_watching(ls, session, WATCH_DELAY)
+        start_watching(ls, session, wait=True)
     if token is not None:
         message = f"{stats.notes} notes in {stats.seconds:.1f} s" if stats else "failed (see the log)"
         ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))

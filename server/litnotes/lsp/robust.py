@@ -24,6 +24,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import time
 import traceback
 
 from lsprotocol import types
@@ -58,6 +59,7 @@ class RobustProtocol(LanguageServerProtocol):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._finished: list = []  # (msg_id, future) of finished handlers, to drop from _request_futures
+        self.last_message = time.monotonic()  # when the client last sent something (background work waits for a pause)
 
     def structure_message(self, data):
         if not isinstance(data, dict) or "jsonrpc" not in data:
@@ -75,6 +77,7 @@ class RobustProtocol(LanguageServerProtocol):
             raise
 
     def handle_message(self, message) -> None:
+        self.last_message = time.monotonic()
         self._forget_finished()
         if message is None:
             return
