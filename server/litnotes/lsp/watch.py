@@ -98,7 +98,7 @@ async def _catch_up(ls: LitnotesServer, session: Session) -> None:
                 until = loop.time() + SLICE_SECONDS
         changed = changed_since(session.root, stamps, session.changed_from_ns, scan)
     except Exception:  # noqa: BLE001 - a failed comparison leaves the watcher's events
-        log.exception("could not compare %s with its index", session.root)
+        log.exception("could not compare %s with the files its indexing read", session.root)
         return
     if changed:
         log.info("%d files changed while %s was indexed: reading them again", len(changed), session.root)
