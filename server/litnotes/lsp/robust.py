@@ -59,7 +59,8 @@ class RobustProtocol(LanguageServerProtocol):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._finished: list = []  # (msg_id, future) of finished handlers, to drop from _request_futures
-        self.last_message = time.monotonic()  # when the client last sent something (background work waits for a pause)
+        # When a message last came in or went out: background work waits for a pause in the exchange.
+        self.last_activity = time.monotonic()
 
     def structure_message(self, data):
         if not isinstance(data, dict) or "jsonrpc" not in data:
@@ -77,7 +78,7 @@ class RobustProtocol(LanguageServerProtocol):
             raise
 
     def handle_message(self, message) -> None:
-        self.last_message = time.monotonic()
+        self.last_activity = time.monotonic()
         self._forget_finished()
         if message is None:
             return
@@ -105,6 +106,10 @@ class RobustProtocol(LanguageServerProtocol):
                 self._answer_error(message.id, INVALID_REQUEST, "the server is shutting down")
             return
         super().handle_message(message)
+
+    def _send_data(self, data) -> None:
+        self.last_activity = time.monotonic()
+        super()._send_data(data)
 
     def _handle_response(self, msg_id, result=None, error=None):
         # A request the server stopped waiting for (`asyncio.wait_for` timed out, as it does after 2 s

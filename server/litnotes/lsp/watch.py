@@ -5,9 +5,10 @@ dot-folders are ignored, and everything goes through the same path as the client
 
 A vault is watched from the end of its first indexing, not during it: a watcher would get an
 event for every note the parse workers open (~5 % of the load's CPU). Setting it up holds the
-interpreter (45 ms at 10k notes, 0.25 s at 100k), so it waits for the client to pause (no
-message for half a second, at most ten seconds), not to hold up the requests an editor sends
-when a vault has been read or the user types. What changed on disk meanwhile is found by
+interpreter (45 ms at 10k notes, 0.25 s at 100k) and its catch-up walks the vault (below), so
+it waits for a pause (no message in or out for half a second, counted from the end of the
+indexing; at most ten seconds), not to slow the requests an editor sends when a vault has been
+read or while the user types. What changed on disk meanwhile is found by
 comparing the files' stamps with those the load took (`disk.changed_since`), once the watcher is
 in place.
 """
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["watch_sessions", "start_watching"]
 
 log = logging.getLogger(__name__)
-WATCH_QUIET = 0.5  # seconds without a message from the client before a vault's watcher is set up
+WATCH_QUIET = 0.5  # seconds without a message in or out before a vault's watcher is set up
 WATCH_LATEST = 10.0  # seconds after its first indexing by which it is set up anyway
 SLICE_SECONDS = 0.001  # how long the catch-up's walk of the vault holds the event loop at a time, and pauses
 
@@ -52,10 +53,13 @@ def start_watching(ls: LitnotesServer, session: Session, wait: bool = False) -> 
 
 
 async def _start(ls: LitnotesServer, session: Session, wait: bool) -> None:
-    if wait:  # until the client pauses (WATCH_QUIET), at most WATCH_LATEST
+    if wait:  # until the exchange with the client pauses (WATCH_QUIET from now on), at most WATCH_LATEST
         loop = asyncio.get_running_loop()
         latest = loop.time() + WATCH_LATEST
-        while (quiet := time.monotonic() - ls.protocol.last_message) < WATCH_QUIET and loop.time() < latest:
+        # From now: a client that waited for an answer during the indexing (the load held the
+        # interpreter) was quiet, but is about to send what it held back.
+        since = time.monotonic()
+        while (quiet := time.monotonic() - max(ls.protocol.last_activity, since)) < WATCH_QUIET and loop.time() < latest:
             await asyncio.sleep(WATCH_QUIET - quiet)
     try:
         import watchfiles  # noqa: F401, PLC0415
