@@ -116,6 +116,20 @@ def test_capped_list_is_incomplete_and_keeps_order_in_sort_text() -> None:
     assert not run(spec, limit=10).incomplete
 
 
+def test_numbering_keeps_every_other_field() -> None:
+    """The rank goes into `sort_text` through the fast constructor: every other field is kept (a
+    field added to `Completion` and forgotten there fails here)."""
+    from dataclasses import fields, replace
+
+    from litnotes.features.completion import _numbered
+    from litnotes.features.types import Completion
+
+    values = {f.name: (f"{f.name}-value" if f.type == "str" else 7 if f.type == "int" else ((f.name, "x"),))
+              for f in fields(Completion)}
+    item = Completion(**values)
+    assert _numbered([item, item]) == (replace(item, sort_text="0000"), replace(item, sort_text="0001"))
+
+
 def test_path_query_matches_folders() -> None:
     spec = "//- src.md\n[[lit/b$0\n//- lit/bereska.md\n//- other/bereska.md\n"
     assert items(spec) == ["bereska | note | lit/bereska]] | 2-7"]

@@ -52,6 +52,7 @@ def register(server: LitnotesServer) -> None:
         if result is None:
             return None
         items = []
+        ranges: dict[tuple[int, int], types.Range] = {}  # most items replace the same typed word
         for i, c in enumerate(result.items):
             documentation = c.documentation
             if documentation is None and c.resolve and not ls.client.completion_resolve:
@@ -66,7 +67,8 @@ def register(server: LitnotesServer) -> None:
                 documentation=_documentation(ls, documentation),
                 sort_text=c.sort_text or f"{i:05d}",
                 filter_text=c.filter_text or None,
-                text_edit=types.TextEdit(range=to_range(doc.index, c.start, c.end, ls.client.encoding), new_text=c.new_text),
+                text_edit=types.TextEdit(range=ranges.get((c.start, c.end)) or ranges.setdefault(
+                    (c.start, c.end), to_range(doc.index, c.start, c.end, ls.client.encoding)), new_text=c.new_text),
                 data={"uri": doc.uri, "resolve": [list(pair) for pair in c.resolve]} if c.resolve else None,
                 additional_text_edits=here or None,
                 command=completion_command(ls, session, doc.uri, elsewhere) if elsewhere else None,

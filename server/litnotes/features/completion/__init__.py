@@ -12,9 +12,9 @@ Items carry `sort_text` in ranked order; a list cut at `limit` is marked `incomp
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Callable
 
+from ...frozen import fast
 from ...vault import Vault
 from ..cards import citation_card
 from ..types import Completion, CompletionResult
@@ -49,9 +49,15 @@ def complete(vault: Vault, path: str, text: str, offset: int, limit: int = 100,
     return CompletionResult(_numbered(found), more)
 
 
+_make_completion = fast(Completion)
+
+
 def _numbered(items: list[Completion]) -> tuple[Completion, ...]:
+    """The items with their rank as sort text (the editor keeps the order). Made through the fast
+    constructor: `dataclasses.replace` took 0.9 ms of a 100-item list."""
     width = max(4, len(str(len(items))))
-    return tuple(replace(c, sort_text=str(i).zfill(width)) for i, c in enumerate(items))
+    return tuple(_make_completion(c.label, c.kind, c.new_text, c.start, c.end, c.detail, c.documentation,
+                                  str(i).zfill(width), c.filter_text, c.resolve, c.edits) for i, c in enumerate(items))
 
 
 def resolve_completion(vault: Vault, resolve: tuple[tuple[str, str], ...]) -> str | None:
