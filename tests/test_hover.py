@@ -92,6 +92,26 @@ def test_case_78_seed_highlight(seed_text: str) -> None:
 
 
 # --- other blocks, notes, headings, attachments ---------------------------------------------------------
+def test_a_burst_of_hovers_parses_the_target_note_once(monkeypatch) -> None:
+    """The literature note behind an embed is read in detail once for repeated hovers (features/
+    details.py keeps recent parses while the text is unchanged), and again once its text changes."""
+    from litnotes.syntax import parse
+
+    parses: list[int] = []
+    real = parse._parse
+    monkeypatch.setattr(parse, "_parse", lambda text, options, detailed=True: parses.append(len(text)) or real(text, options, detailed))
+    built, fixture = build_vault(f"//- src.md\nSee ![[bereska2024-literature-note#^29lz2rml]]\n{VAULT}")
+    files = dict(fixture.files)
+    src, lit = files["src.md"], "lit/bereska2024-literature-note.md"
+    first = hover(built, "src.md", src, 6, files.get)
+    parses.clear()
+    assert [hover(built, "src.md", src, 6, files.get) for _ in range(5)] == [first] * 5
+    assert len(files[lit]) not in parses
+    files[lit] += "\nmore\n"
+    assert hover(built, "src.md", src, 6, files.get) == first
+    assert parses.count(len(files[lit])) == 1
+
+
 def test_plain_block_shows_its_markdown_from_the_current_text() -> None:
     assert at("[[Note#^ab$0c]]") == ("**Note › ^abc** · paragraph\n\n---\n\ntext ^abc", "[[Note#^abc]]")
     edited = NOTE.replace("text ^abc", "edited text ^abc")

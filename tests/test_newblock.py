@@ -70,6 +70,25 @@ def test_items_insert_the_link_and_carry_the_id_edit() -> None:
     assert [(e.path, e.new_text) for e in items[0].edits] == [("other.md", f" ^{new_id}")]
 
 
+def test_typing_the_words_parses_the_target_note_once(monkeypatch) -> None:
+    """Each keystroke of `[[other#^quick bro` asks again; the target note is parsed in detail once
+    while its text is unchanged (features/details.py)."""
+    from litnotes.syntax import parse
+
+    parses: list[int] = []
+    real = parse._parse
+    monkeypatch.setattr(parse, "_parse", lambda text, options, detailed=True: parses.append(len(text)) or real(text, options, detailed))
+    s = Spec("//- src.md\nSee [[other#^q$0\n//- other.md\n" + TARGET + "\n")
+    complete(s.vault, s.path, s.text, s.offset, text_of=s.text_of)
+    parses.clear()
+    for typed in ("qu", "qui", "quick", "quick b", "quick bro"):
+        text = s.text.replace("#^q", "#^" + typed)
+        result = complete(s.vault, s.path, text, text.index(typed) + len(typed), text_of=s.text_of)
+        assert [c.label for c in result.items if c.edits][:1] == ["The quick brown fox."]
+    target = len(s.text_of("other.md"))
+    assert target not in parses
+
+
 def test_applying_item_and_edit_makes_the_link_resolve() -> None:
     s, items = offered("See [[other#^quote more$0")
     (item,) = items

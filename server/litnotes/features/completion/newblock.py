@@ -23,6 +23,7 @@ from typing import Callable
 from ...syntax import NoteSyntax, ParseOptions, parse_note
 from ...syntax.blocks import Block, parse_blocks, split_lines
 from ...vault import Vault, stem
+from ..details import live_note
 from ..edits import TextEdit
 from ..types import Completion
 from .context import Typing
@@ -129,7 +130,7 @@ def new_block_completions(vault: Vault, path: str, text: str, typing: Typing,
         target, target_text = path, text
     if target_text is None:
         return [], False
-    note = parse_note(target_text, vault.settings.parse_options)
+    note = live_note(vault, target, target_text)  # parsed once while the user types the words
     used = {b.key for b in note.block_ids}
     closing = "" if typing.tail else "]]"
     items: list[Completion] = []
