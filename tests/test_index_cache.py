@@ -264,8 +264,8 @@ def test_a_cache_whose_dependents_do_not_fit_is_discarded(vault: Path, damage: s
 
 def test_the_scan_stamps_each_file_as_reading_it_would_see_it(vault: Path) -> None:
     """The stamps a load checks the index against come from the scan's walk: (mtime_ns, size) of
-    each note and other file as `os.stat` gives it, a linked note's from its target; none without
-    the flag."""
+    each note as `os.stat` gives it, a linked note's from its target, and of every other file only
+    when asked (a load whose watcher must catch up); none without the flag."""
     from litnotes.disk import scan_vault
 
     target = vault / "notes" / "Reading log.md"
@@ -273,9 +273,12 @@ def test_the_scan_stamps_each_file_as_reading_it_would_see_it(vault: Path) -> No
     scan = scan_vault(vault, stamps=True)
     assert "linked.md" in scan.notes
     assert scan.files
-    expected = {rel: ((vault / rel).stat().st_mtime_ns, (vault / rel).stat().st_size) for rel in scan.notes + scan.files}
+    expected = {rel: ((vault / rel).stat().st_mtime_ns, (vault / rel).stat().st_size) for rel in scan.notes}
     assert scan.stamps == expected
     assert scan.stamps["linked.md"] == scan.stamps["notes/Reading log.md"]
+    everything = scan_vault(vault, stamps=True, file_stamps=True).stamps
+    assert everything == expected | {rel: ((vault / rel).stat().st_mtime_ns, (vault / rel).stat().st_size)
+                                     for rel in scan.files}
     assert scan_vault(vault).stamps == {}
 
 
@@ -319,7 +322,7 @@ def test_changed_since_finds_what_a_load_would_now_read_differently(vault: Path)
     modified from `since_ns` on (a same-size rewrite within one clock tick keeps its stamp)."""
     import time
 
-    from litnotes.disk import changed_since
+    from litnotes.disk import changed_since, scan_vault
 
     hour_ago = time.time_ns() - 3600 * 10**9
     for path in [vault / ".obsidian" / "app.json", *vault.rglob("*")]:
@@ -329,7 +332,11 @@ def test_changed_since_finds_what_a_load_would_now_read_differently(vault: Path)
     _, stats = load_vault(vault, workers=1, keep_stamps=True)
     assert ".obsidian/app.json" in stats.stamps and "notes/Reading log.md" in stats.stamps
     assert any(not rel.endswith(".md") for rel in stats.stamps)  # attachments and libraries too
-    assert changed_since(vault, stats.stamps, since) == set()
+
+    def changed() -> set[str]:
+        return changed_since(vault, stats.stamps, since, scan_vault(vault, stamps=True, file_stamps=True))
+
+    assert changed() == set()
 
     (vault / "Created.md").write_text("# new\n", encoding="utf-8")
     (vault / "Highlight Colour Codings.md").unlink()
@@ -342,10 +349,10 @@ def test_changed_since_finds_what_a_load_would_now_read_differently(vault: Path)
     same = next(rel for rel in sorted(stats.stamps) if rel.startswith("literature"))
     (vault / same).write_bytes((vault / same).read_bytes().upper())
     os.utime(vault / same, ns=(hour_ago, hour_ago))
-    assert changed_since(vault, stats.stamps, since) == {
+    assert changed() == {
         "Created.md", "Highlight Colour Codings.md", "notes/Reading log.md", attachment, ".litnotes.toml"}
     os.utime(vault / same, ns=(since, since))
-    assert same in changed_since(vault, stats.stamps, since)
+    assert same in changed()
 
 
 def test_the_walk_of_a_large_folder_comes_in_steps(tmp_path: Path) -> None:
@@ -356,6 +363,6 @@ def test_the_walk_of_a_large_folder_comes_in_steps(tmp_path: Path) -> None:
     for i in range(1000):
         (tmp_path / f"n{i:04}.md").write_text("x", encoding="utf-8")
     walked = ScanResult(tmp_path)
-    steps = sum(1 for _ in walk_vault(walked, stamps=True))
+    steps = sum(1 for _ in walk_vault(walked, stamps=True, file_stamps=True))
     assert steps == 1 + 1000 // WALK_STEP
-    assert walked == scan_vault(tmp_path, stamps=True) and len(walked.stamps) == 1000
+    assert walked == scan_vault(tmp_path, stamps=True, file_stamps=True) and len(walked.stamps) == 1000

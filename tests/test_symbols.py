@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from litnotes.features.symbols import document_symbols, flatten, workspace_symbols
 from litnotes.syntax import parse_note
 from litnotes.vault import SetNote, VaultHost
@@ -117,8 +119,11 @@ def test_search_keys_line_up_with_rows_in_detail_and_in_index_form() -> None:
     full = parse_note(_seed() + "\n- item ^listid\n\n> [!quote] no id\n> “a quote”\n")
     assert full.index_form().search_names() == full.search_names()
     for note in (full, full.index_form()):
-        keys, numbered = ["lit"] + note.search_names().decode().split("\n"), _note_rows("lit.md", note)
+        keys = ["lit"] + note.search_names().decode().split("\n")
+        numbered = _note_rows("lit.md", note, set(range(len(keys))))
         assert list(numbered) == list(range(len(keys)))
+        with pytest.raises(IndexError):  # no row past the last key
+            _note_rows("lit.md", note, {len(keys)})
         rows = list(numbered.values())
         assert len(keys) == len(rows) == 1 + 1 + len(note.headings) + len(note.block_map()) + 10
         # A hit's row is made alone (the others are not): the same row.

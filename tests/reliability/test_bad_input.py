@@ -134,8 +134,8 @@ def test_files_that_change_between_listing_and_reading(tmp_path, monkeypatch) ->
         (root / f"{name}.md").write_text(f"# {name}\n[[healthy]]\n", encoding="utf-8")
     real_scan, real_open = scan_vault, os.open
 
-    def scan_then_change(path, stamps=False):
-        listing = real_scan(path, stamps)
+    def scan_then_change(path, stamps=False, file_stamps=False):
+        listing = real_scan(path, stamps, file_stamps)
         (root / "deleted.md").unlink()
         (root / "renamed.md").rename(root / "renamed later.md")
         (root / "fifo.md").unlink()

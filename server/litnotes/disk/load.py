@@ -91,15 +91,14 @@ def save_index(stats: LoadStats, settle_seconds: float = 0.0) -> None:
     stats.index.save(entries, stats.libraries.stored(limit) if stats.libraries is not None else None)
 
 
-def changed_since(root: Path, stamps: dict[str, tuple[int, int]], since_ns: int,
-                  scan: ScanResult | None = None) -> set[str]:
+def changed_since(root: Path, stamps: dict[str, tuple[int, int]], since_ns: int, scan: ScanResult) -> set[str]:
     """The files of the vault at `root` (settings files included) that a load which took `stamps`
     would now read differently: created or removed since, with another (mtime_ns, size), or
     modified at or after `since_ns` (a load's start less `SETTLE_SECONDS`), since a same-size
     rewrite within one clock tick of its stamp keeps the stamp. What a file watcher started after
-    the load must catch up with. `scan` is a stamped scan of the vault made now (`walk_vault`),
-    else one is made."""
-    now = {**(scan or scan_vault(root, stamps=True)).stamps, **settings_stamps(root)}
+    the load must catch up with. `scan` is a scan of the vault made now, with every file's stamp
+    (`walk_vault(..., stamps=True, file_stamps=True)`)."""
+    now = {**scan.stamps, **settings_stamps(root)}
     changed = now.keys() ^ stamps.keys()
     changed.update(rel for rel, stamp in now.items() if stamp[0] >= since_ns or stamps.get(rel) != stamp)
     return changed
@@ -199,7 +198,7 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
         if index.load():
             libraries.restore(index.libraries)
     # After reading the index, so that a note's stamp is taken just before it is looked up.
-    scan = scan_vault(root, stamps=use_index or keep_stamps)
+    scan = scan_vault(root, stamps=use_index or keep_stamps, file_stamps=keep_stamps)
     if kept is not None:
         kept.update(scan.stamps)
     for path, reason in scan.skipped:

@@ -31,25 +31,26 @@ class ScanResult:
     notes: list[str] = field(default_factory=list)  # vault-relative POSIX paths of Markdown notes
     files: list[str] = field(default_factory=list)  # every other file (attachments, libraries)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) not followed or not read
-    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # note or file -> (mtime_ns, size), when asked for
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # note (or any file) -> (mtime_ns, size), when asked for
 
 
 def _inside(real: str, root_real: str) -> bool:
     return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
 
 
-def scan_vault(root: Path, stamps: bool = False) -> ScanResult:
-    """List the vault's notes and files without reading them; with `stamps`, each one's
-    (mtime_ns, size) too (what the persistent index is checked against, and what a file watcher
-    started after a load catches up with), taken on the way: the walk has the entry at hand (100k
-    notes: 0.1 s less than a `stat` per path afterwards). A file whose `stat` fails has no stamp."""
+def scan_vault(root: Path, stamps: bool = False, file_stamps: bool = False) -> ScanResult:
+    """List the vault's notes and files without reading them; with `stamps`, each note's
+    (mtime_ns, size) too (what the persistent index is checked against), with `file_stamps` every
+    other file's as well (what a file watcher started after a load catches up with), taken on the
+    way: the walk has the entry at hand (100k notes: 0.1 s less than a `stat` per path afterwards).
+    A file whose `stat` fails has no stamp."""
     result = ScanResult(Path(root))
-    for _ in walk_vault(result, stamps):
+    for _ in walk_vault(result, stamps, file_stamps):
         pass
     return result
 
 
-def walk_vault(result: ScanResult, stamps: bool = False) -> Iterator[None]:
+def walk_vault(result: ScanResult, stamps: bool = False, file_stamps: bool = False) -> Iterator[None]:
     """`scan_vault` into `result`, a step at a time: it yields before each folder it lists and
     every `WALK_STEP` entries of a folder (a caller on an event loop can let other work in
     between), and `result` is complete (sorted) when it ends."""
@@ -89,8 +90,9 @@ def walk_vault(result: ScanResult, stamps: bool = False) -> Iterator[None]:
                 visited.add(os.path.realpath(entry.path))
                 stack.append((entry.path, rel))
             elif is_file:
-                (result.notes if entry.name.lower().endswith(NOTE_SUFFIX) else result.files).append(rel)
-                if stamps:
+                note = entry.name.lower().endswith(NOTE_SUFFIX)
+                (result.notes if note else result.files).append(rel)
+                if (stamps if note else file_stamps):
                     try:
                         info = entry.stat()  # follows a link, as reading the note does
                     except OSError:

@@ -103,9 +103,9 @@ def flatten(symbols: list[Symbol], container: str = "") -> list[Symbol]:
 # worker, and saved with the persistent index), scanned with `bytes.find`.
 
 
-def _note_rows(path: str, note: NoteSyntax, wanted: set[int] | None = None) -> dict[int, tuple]:
-    """Rows in the order of the note's name and then its `search_names()` lines: the note, its
-    aliases, headings, blocks, then highlights; only those numbered in `wanted` (all without it).
+def _note_rows(path: str, note: NoteSyntax, wanted: set[int]) -> dict[int, tuple]:
+    """The rows numbered in `wanted`, numbered as the note's name and then its `search_names()`
+    lines: the note, its aliases, headings, blocks, then highlights.
 
     A literature note has a row per block and per highlight: making all of them for each of the
     200 notes a common query hits took ~0.5 ms a note (~100 ms a query at 10k notes). The blocks
@@ -117,9 +117,6 @@ def _note_rows(path: str, note: NoteSyntax, wanted: set[int] | None = None) -> d
     first_block = 1 + len(aliases) + len(headings)
     first_highlight = first_block + len(block_map)
     blocks = named = None
-    if wanted is None:
-        named = note.named_highlights(None, block_map)
-        wanted = set(range(first_highlight + len(named)))
     rows: dict[int, tuple] = {}
     for i in sorted(wanted):
         if i == 0:

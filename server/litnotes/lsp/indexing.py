@@ -150,7 +150,7 @@ async def _index(ls: LitnotesServer, session: Session) -> None:
             _refresh_views(ls, session)
     if host is not None:
         _swap(ls, session, host)
-        if stats.stamps is not None and ls.self_watch is not False and not session.watched:
+        if stats.stamps is not None and ls.self_watch is not False:  # (the client may have said meanwhile that it watches)
             session.stamps, session.changed_from_ns = stats.stamps, stats.started_ns - int(SETTLE_SECONDS * 1e9)
             stats.stamps = None
         if ls.editor is not editor:  # the settings changed while indexing: apply them (re-indexing if need be)

@@ -60,6 +60,8 @@ def register(server: LitnotesServer) -> None:
             here = [types.TextEdit(range=to_range(doc.index, e.start, e.end, ls.client.encoding), new_text=e.new_text)
                     for e in c.edits if e.path == rel]  # a new block id in this note
             elsewhere = [e for e in c.edits if e.path != rel]  # … or in another: applied by a command
+            if (c.start, c.end) not in ranges:
+                ranges[c.start, c.end] = to_range(doc.index, c.start, c.end, ls.client.encoding)
             items.append(types.CompletionItem(
                 label=c.label,
                 kind=_KINDS.get(c.kind, types.CompletionItemKind.Text),
@@ -67,8 +69,7 @@ def register(server: LitnotesServer) -> None:
                 documentation=_documentation(ls, documentation),
                 sort_text=c.sort_text or f"{i:05d}",
                 filter_text=c.filter_text or None,
-                text_edit=types.TextEdit(range=ranges.get((c.start, c.end)) or ranges.setdefault(
-                    (c.start, c.end), to_range(doc.index, c.start, c.end, ls.client.encoding)), new_text=c.new_text),
+                text_edit=types.TextEdit(range=ranges[c.start, c.end], new_text=c.new_text),
                 data={"uri": doc.uri, "resolve": [list(pair) for pair in c.resolve]} if c.resolve else None,
                 additional_text_edits=here or None,
                 command=completion_command(ls, session, doc.uri, elsewhere) if elsewhere else None,

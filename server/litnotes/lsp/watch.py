@@ -54,12 +54,11 @@ def start_watching(ls: LitnotesServer, session: Session, wait: bool = False) -> 
 
 async def _start(ls: LitnotesServer, session: Session, wait: bool) -> None:
     if wait:  # until the exchange with the client pauses (WATCH_QUIET from now on), at most WATCH_LATEST
-        loop = asyncio.get_running_loop()
-        latest = loop.time() + WATCH_LATEST
         # From now: a client that waited for an answer during the indexing (the load held the
         # interpreter) was quiet, but is about to send what it held back.
         since = time.monotonic()
-        while (quiet := time.monotonic() - max(ls.protocol.last_activity, since)) < WATCH_QUIET and loop.time() < latest:
+        latest = since + WATCH_LATEST
+        while (quiet := time.monotonic() - max(ls.protocol.last_activity, since)) < WATCH_QUIET and time.monotonic() < latest:
             await asyncio.sleep(WATCH_QUIET - quiet)
     try:
         import watchfiles  # noqa: F401, PLC0415
@@ -93,7 +92,7 @@ async def _catch_up(ls: LitnotesServer, session: Session) -> None:
     try:
         scan = ScanResult(session.root)
         until = loop.time() + SLICE_SECONDS
-        for _ in walk_vault(scan, stamps=True):
+        for _ in walk_vault(scan, stamps=True, file_stamps=True):
             if loop.time() > until:
                 # A real pause, not `sleep(0)`: the loop then waits in `select` without the
                 # interpreter lock, and pygls' reader thread can take it to hand in a request

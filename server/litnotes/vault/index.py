@@ -11,8 +11,8 @@ import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..syntax import NoteSyntax
 from ..frozen import FastPickled, fast
+from ..syntax import NoteSyntax
 from .names import basename, name_key, stem
 from .resolver import lookup_keys
 
