@@ -92,6 +92,7 @@ class LspProcess:
                 return at, message
 
     def rss_mb(self) -> float:
+        """VmRSS in MiB (the key names it `mb`, as results.json always has)."""
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024

@@ -276,7 +276,7 @@ def table(results: list[dict]) -> str:
     for name in ("workspace symbol, common word", "workspace symbol, one heading"):
         row(f"{name} (p50 / p95; symbols)",
             lambda r, n=name: f"{r[n]['p50']} / {r[n]['p95']} ms; {r[n]['found']}" if n in r else "n/a")
-    row("RSS at ready", lambda r: f"{r['rss_ready_mb']} MB")
+    row("RSS at ready", lambda r: f"{r['rss_ready_mb']} MiB")
     row("RSS growth after 1,000 edits", lambda r: f"{r['rss_growth_pct']} %")
     row("`litnotes check`, no persistent index", lambda r: f"{r['check_s']} s")
     row("`litnotes check`, persistent index valid", lambda r: f"{r['check_warm_s']} s")
@@ -301,7 +301,7 @@ def main() -> None:
     if corpus:
         print(f"\nReal vault `{corpus['vault']}` ({corpus['notes']:,} notes, {corpus['mb']} MB): ready cold "
               f"{corpus['ready_cold_s']} s, warm {corpus['ready_warm_s']} s ($/progress end); RSS "
-              f"{corpus['rss_ready_mb']} MB; `litnotes check` {corpus['check_s']} s "
+              f"{corpus['rss_ready_mb']} MiB; `litnotes check` {corpus['check_s']} s "
               f"({corpus['check_warm_s']} s with its persistent index)")
     elif not hub.is_dir():
         print(f"\n(the real vault {hub} is absent: not measured)")
