@@ -7,6 +7,7 @@ handler on a `LitnotesServer` without a client."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from litnotes.features.references import references
 from litnotes.lsp import build_server
 from litnotes.lsp import navigation
 from litnotes.lsp.convert import path_to_uri
+from litnotes.lsp.robust import JsonResult
 from litnotes.lsp.session import Session
 from litnotes.syntax import ENCODINGS, LineIndex
 from litnotes.syntax.text import positions
@@ -81,10 +83,13 @@ def _open(ls, session, rel: str, text: str) -> str:
 
 
 def _references(ls, uri: str, line: int, character: int) -> list[types.Location]:
+    """The handler's answer (JSON text, sent as it is) read as a client reads it."""
     handler = ls.protocol.fm.features[types.TEXT_DOCUMENT_REFERENCES]
-    return handler(types.ReferenceParams(text_document=types.TextDocumentIdentifier(uri=uri),
-                                         position=types.Position(line=line, character=character),
-                                         context=types.ReferenceContext(include_declaration=True)))
+    answer = handler(types.ReferenceParams(text_document=types.TextDocumentIdentifier(uri=uri),
+                                           position=types.Position(line=line, character=character),
+                                           context=types.ReferenceContext(include_declaration=True)))
+    assert isinstance(answer, JsonResult) and answer.isascii()
+    return ls.protocol._converter.structure(json.loads(answer), list[types.Location])
 
 
 @pytest.fixture
@@ -133,6 +138,20 @@ def test_references_and_the_old_conversion_agree(vault: Path) -> None:
         places = navigation.Places(ls, session)
         one_by_one = [navigation.Places(ls, session).location(*s) for s in spans]
         assert places.locations(spans) == one_by_one
+
+
+def test_references_answer_as_json_what_lsprotocol_would_send(vault: Path) -> None:
+    """`Places.locations_json` (the references answer, JSON text sent as it is) is the JSON that
+    lsprotocol's `Location`s become, in every encoding, with non-ASCII paths and open notes."""
+    for encoding in ENCODINGS:
+        ls, session = _server(vault, encoding)
+        _open(ls, session, "open.md", OPEN_TEXT)
+        refs = references(session.host.vault, TARGET, NOTES[TARGET], 3)
+        spans = [(r.path, r.start, r.end) for r in refs] + [(TARGET, 0, 0), ("mixed/emoji 🔬.md", 0, 0)]
+        made = navigation.Places(ls, session).locations_json(spans)
+        assert made.isascii()
+        assert json.loads(made) == ls.protocol._converter.unstructure(navigation.Places(ls, session).locations(spans))
+    assert navigation.Places(ls, session).locations_json([]) == "[]"
 
 
 # --- scaling (operation counts) -------------------------------------------------------------------
@@ -189,12 +208,34 @@ def test_inside_check_agrees_with_resolves_inside(tmp_path: Path) -> None:
     (root / "linked").symlink_to(outside, target_is_directory=True)
     (root / "a" / "b" / "up").symlink_to("../..", target_is_directory=True)
     (root / "a" / "loop.md").symlink_to(root / "a" / "loop.md")
+    # Folders resolved from their parents: links to folders inside and outside, at any depth, loops.
+    (outside / "deep").mkdir()
+    (outside / "deep" / "secret.md").write_text("secret", encoding="utf-8")
+    (root / "a" / "b" / "c").mkdir()
+    (root / "a" / "b" / "c" / "n.md").write_text("x", encoding="utf-8")
+    (root / "alias").symlink_to(root / "a", target_is_directory=True)
+    (root / "a" / "b" / "out").symlink_to(outside / "deep", target_is_directory=True)
+    (root / "a" / "b" / "rel").symlink_to("../../linked", target_is_directory=True)
+    (root / "a" / "b" / "loop").symlink_to(root / "a" / "b" / "loop", target_is_directory=True)
     rels = ["a/note.md", "a/out.md", "a/in.md", "a/rel.md", "linked/secret.md", "linked/x.md", "a/b/up/a/note.md",
             "a/b/up/../outside/secret.md", "a/missing.md", "missing/x.md", "a/../a/note.md", "..", "a/..", ".", "",
-            "../outside/secret.md", str(outside / "secret.md"), "/", "a/loop.md", "a/b/", "a//note.md"]
+            "../outside/secret.md", str(outside / "secret.md"), "/", "a/loop.md", "a/b/", "a//note.md",
+            "alias/b/c/n.md", "alias/b/out/secret.md", "a/b/out/secret.md", "a/b/rel/deep/secret.md", "a/b/rel/secret.md",
+            "a/b/up/alias/b/c/n.md", "a/b/up/a/b/out/x.md", "a/b/loop/x.md", "missing/deeper/x.md", "missing/../a/note.md",
+            "a/b/c/../../b/c/n.md", "a/./b/c/n.md", "alias/b/up/linked/secret.md", "linked/deep/secret.md"]
     check = InsideCheck(root)
     assert [check(r) for r in rels + rels] == [resolves_inside(root, r) for r in rels + rels]
     assert not check("a/out.md") and not check("linked/secret.md") and check("a/in.md")
+
+
+def test_the_dot_folder_check_of_a_relative_path_is_the_sessions(tmp_path: Path) -> None:
+    from litnotes.lsp.session import Session
+
+    ls, session = _server(tmp_path, "utf-16")
+    rels = ["a.md", "a/b.md", ".hidden/a.md", "a/.b/c.md", "a/b/.c.md", ".a.md", "a//b.md", "a/./b.md", "./a.md",
+            "a/../b.md", "../a.md", "..", ".", "", "a/", "a/.b/", "...", ".../a.md", "a.b/c.md", "ü 😀/日本.md",
+            ".obsidian/app.json", "a/b/c/d/.e/f.md", "a/b/", "//", "a///", "./.", "a/..."]
+    assert [Session.contains_rel(r) for r in rels] == [session.contains(session.root / r) for r in rels]
 
 
 def test_texts_of_reads_only_inside_the_vault(tmp_path: Path) -> None:

@@ -81,6 +81,9 @@ def test_every_request_gets_exactly_one_answer(tmp_path: Path) -> None:
                                             "context": {"diagnostics": []}}, "result"),
             20: ("textDocument/rename", {"textDocument": {"uri": a}, "position": pos, "newName": ""}, "any"),
             "string-id": ("textDocument/hover", {"textDocument": {"uri": a}, "position": pos}, "result"),
+            # References answer with JSON text written by litnotes (robust.JsonResult), for any id.
+            "references-id": ("textDocument/references", {"textDocument": {"uri": a}, "position": pos,
+                                                          "context": {"includeDeclaration": True}}, "result"),
             23: ("textDocument/diagnostic", {"textDocument": {"uri": lone}}, "result"),
             24: ("textDocument/hover", {"textDocument": {"uri": lone}, "position": {"line": 0, "character": 9}}, "result"),
             25: ("textDocument/completion", {"textDocument": {"uri": lone}, "position": {"line": 0, "character": 14}}, "result"),
@@ -122,6 +125,8 @@ def test_every_request_gets_exactly_one_answer(tmp_path: Path) -> None:
                 assert "error" in got[0], (msg_id, got[0])
             elif expected != "any":
                 assert got[0].get("error", {}).get("code") == expected, (msg_id, got[0])
+        refs = by_id[15][0]["result"]
+        assert refs == by_id["references-id"][0]["result"] and refs and all(r["uri"] == a for r in refs), refs
         assert [m["error"]["code"] for m in by_id.get(21, [])] == [-32600]
         assert [m["error"]["code"] for m in by_id.get(22, [])] == [-32600]
         assert [m["error"]["code"] for m in by_id.get(None, [])] == [-32700]  # the parse error, with "id": null

@@ -14,12 +14,18 @@ warning that names only the method.
 scalars are replaced, and an exception is logged with its traceback and type but not its message
 (a `KeyError` or `UnicodeEncodeError` carries the text it failed on). At DEBUG everything is kept.
 
+A handler may answer with a `JsonResult`, its result already written as JSON text: it is sent as it
+is, not built into lsprotocol objects for cattrs to take apart again (references: ~3 ms of ~15).
+
 `hard_exit` ends the process at once (after stopping its own worker processes): `exit`, or the
 client closing stdin, must not wait for a background index of 10,000 notes to finish.
 """
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import json
 import logging
 import multiprocessing
 import os
@@ -31,10 +37,17 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pygls.protocol import LanguageServerProtocol
 
-__all__ = ["RobustProtocol", "redact_logs", "hard_exit", "INVALID_REQUEST", "INVALID_PARAMS", "PARSE_ERROR"]
+__all__ = ["RobustProtocol", "JsonResult", "redact_logs", "hard_exit", "INVALID_REQUEST", "INVALID_PARAMS", "PARSE_ERROR"]
 
 log = logging.getLogger(__name__)
 PARSE_ERROR, INVALID_REQUEST, INVALID_PARAMS = -32700, -32600, -32602
+
+
+class JsonResult(str):
+    """A request's result as JSON text, ASCII only (`json.dumps` escapes the rest), which
+    `RobustProtocol` sends unchanged."""
+
+    __slots__ = ()
 
 
 class _Malformed:
@@ -110,6 +123,27 @@ class RobustProtocol(LanguageServerProtocol):
     def _send_data(self, data) -> None:
         self.last_activity = time.monotonic()
         super()._send_data(data)
+
+    def _send_response(self, msg_id, result=None, error=None):
+        if error is None and isinstance(result, JsonResult) and _valid_id(msg_id):
+            self._result_types.pop(msg_id, None)
+            self._send_json('{"jsonrpc":"2.0","id":' + json.dumps(msg_id) + ',"result":' + result + "}")
+            return
+        super()._send_response(msg_id, result, error)
+
+    def _send_json(self, body: str) -> None:
+        """Write one message given as JSON text, as pygls' `_send_data` writes what `json.dumps` made."""
+        self.last_activity = time.monotonic()
+        if self.writer is None:
+            log.error("no transport to send a message on")
+            return
+        data = body.encode("utf-8")
+        if self._include_headers:
+            data = (f"Content-Length: {len(data)}\r\nContent-Type: {self.CONTENT_TYPE}; "
+                    f"charset={self.CHARSET}\r\n\r\n").encode("ascii") + data
+        written = self.writer.write(data)
+        if inspect.isawaitable(written):
+            asyncio.ensure_future(written)
 
     def _handle_response(self, msg_id, result=None, error=None):
         # A request the server stopped waiting for (`asyncio.wait_for` timed out, as it does after 2 s

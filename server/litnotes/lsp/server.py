@@ -134,7 +134,7 @@ class LitnotesServer(LanguageServer):
         uris = self.open_uris(session)
         vault = session.host.vault
         inside = InsideCheck(session.root)
-        root = os.fspath(session.root)
+        root = os.path.join(os.fspath(session.root), "")  # with its separator: a note's path is root + rel
         folders: dict[str, bool] = {}  # folder -> may its notes be read (no dot-folder on the way)
         for rel in rels:
             uri = uris.get(rel)
@@ -149,11 +149,11 @@ class LitnotesServer(LanguageServer):
             folder, _, name = rel.rpartition("/")
             allowed = folders.get(folder) if name not in ("", ".", "..") else None
             if allowed is None:
-                allowed = session.contains(session.root / rel)
+                allowed = session.contains_rel(rel)
                 if name not in ("", ".", ".."):
                     folders[folder] = allowed
             readable, st = inside.checked(rel) if allowed else (False, None)
-            yield rel, self.note_texts.read(os.path.join(root, rel), limit, st)[0] if readable else None
+            yield rel, self.note_texts.read(root + rel, limit, st)[0] if readable else None
 
     # --- the only writer -------------------------------------------------------------------
     def apply(self, session: Session, changes: list[Change], edited_uri: str | None = None) -> None:

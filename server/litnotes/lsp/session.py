@@ -58,3 +58,11 @@ class Session:
 
     def contains(self, path: Path) -> bool:
         return self.rel(path) is not None
+
+    @staticmethod
+    def contains_rel(rel: str) -> bool:
+        """`contains(root / rel)` for a relative `rel`, without pathlib (1.2 ms for the 149 folders
+        of a references answer at 10k notes): its parts as pathlib splits them (no empty or `.`
+        part), none but the last starting with a dot."""
+        parts = [p for p in rel.split("/") if p and p != "."]
+        return bool(parts) and not any(p.startswith(".") for p in parts[:-1])
