@@ -209,6 +209,8 @@ class Tables:
     def add_files(self, paths: list[str]) -> None:
         """Add files to the name tables; each name's new paths are gathered first and merged once
         (a first load: each name's paths sorted once, not inserted one by one)."""
+        if not paths:
+            return  # nothing to copy the table for (`VaultHost.apply` calls this for every change)
         lower_paths = self._mut("lower_paths")
         named: dict[str, list[str]] = {}
         for path in paths:
