@@ -125,7 +125,7 @@ class RobustProtocol(LanguageServerProtocol):
         super()._send_data(data)
 
     def _send_response(self, msg_id, result=None, error=None):
-        if error is None and isinstance(result, JsonResult) and _valid_id(msg_id):
+        if error is None and isinstance(result, JsonResult):  # (an id is what JSON-RPC parsed: json.dumps writes it back)
             self._result_types.pop(msg_id, None)
             self._send_json('{"jsonrpc":"2.0","id":' + json.dumps(msg_id) + ',"result":' + result + "}")
             return
