@@ -31,6 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 from rpc import LspProcess  # noqa: E402
 
+from litnotes.disk import SETTLE_SECONDS  # noqa: E402
+
 BENCH = Path(__file__).resolve().parent
 VAULTS = BENCH / "vaults"
 OUT = BENCH / "out"
@@ -53,6 +55,10 @@ def vault_for(size: int) -> Path:
         print(f"generating a {size}-note vault in {path} …", file=sys.stderr)
         generate(size, path)
         stamp.write_text(version)
+    # Notes modified less than SETTLE_SECONDS before a load are not saved in the persistent index (a
+    # same-size rewrite within one clock tick would be reused stale), so a vault generated a moment
+    # ago would have its last-written notes parsed again at the warm start: wait until it has settled.
+    time.sleep(max(0.0, stamp.stat().st_mtime + SETTLE_SECONDS + 0.5 - time.time()))
     return path
 
 
