@@ -228,14 +228,19 @@ def test_inside_check_agrees_with_resolves_inside(tmp_path: Path) -> None:
     assert not check("a/out.md") and not check("linked/secret.md") and check("a/in.md")
 
 
-def test_the_dot_folder_check_of_a_relative_path_is_the_sessions(tmp_path: Path) -> None:
+def test_the_vault_s_paths_have_no_dot_folder_on_the_way(tmp_path: Path) -> None:
+    """`Session.contains_rel` (the strings `texts_of` checks) and `Session.contains` (paths from the
+    editor, through pathlib, which drops empty and `.` parts) answer alike."""
     from litnotes.lsp.session import Session
 
     ls, session = _server(tmp_path, "utf-16")
-    rels = ["a.md", "a/b.md", ".hidden/a.md", "a/.b/c.md", "a/b/.c.md", ".a.md", "a//b.md", "a/./b.md", "./a.md",
-            "a/../b.md", "../a.md", "..", ".", "", "a/", "a/.b/", "...", ".../a.md", "a.b/c.md", "ü 😀/日本.md",
-            ".obsidian/app.json", "a/b/c/d/.e/f.md", "a/b/", "//", "a///", "./.", "a/..."]
-    assert [Session.contains_rel(r) for r in rels] == [session.contains(session.root / r) for r in rels]
+    inside = ["a.md", "a/b.md", "a/b/.c.md", ".a.md", "a//b.md", "a/./b.md", "./a.md", "..", "a/", "a/.b/",
+              "...", "a.b/c.md", "ü 😀/日本.md", "a/b/", "a///", "a/..."]
+    outside = [".hidden/a.md", "a/.b/c.md", "a/../b.md", "../a.md", ".", "", ".../a.md", ".obsidian/app.json",
+               "a/b/c/d/.e/f.md", "//", "./."]
+    for rels, expected in ((inside, True), (outside, False)):
+        assert [r for r in rels if Session.contains_rel(r) is not expected] == []
+        assert [r for r in rels if session.contains(session.root / r) is not expected] == []
 
 
 def test_texts_of_reads_only_inside_the_vault(tmp_path: Path) -> None:

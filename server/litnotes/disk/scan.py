@@ -132,9 +132,7 @@ class InsideCheck:
         folder, _, name = rel.rpartition("/")
         if rel.startswith("/") or name in ("", ".", ".."):
             return resolves_inside(Path(self.root_real), rel), None
-        real = self._folders.get(folder) if folder else self.root_real
-        if real is None:
-            real = self._folder(folder)
+        real = self._folder(folder) if folder else self.root_real
         path = real + name if real.endswith("/") else real + "/" + name  # os.path.join(real, name), faster
         st = None
         try:

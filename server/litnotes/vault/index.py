@@ -210,7 +210,7 @@ class Tables:
         """Add files to the name tables; each name's new paths are gathered first and merged once
         (a first load: each name's paths sorted once, not inserted one by one)."""
         if not paths:
-            return  # nothing to copy the table for (`VaultHost.apply` calls this for every change)
+            return  # no write, no copy of the table (`VaultHost.apply` ends every apply with this call)
         lower_paths = self._mut("lower_paths")
         named: dict[str, list[str]] = {}
         for path in paths:
