@@ -24,7 +24,8 @@ import re
 
 from .lines import Block, Line
 
-__all__ = ["CALLOUT", "ZOTERO_TITLE", "TITLE_AT", "SimpleCallout", "callout_parts", "simple_callout", "title_mask"]
+__all__ = ["CALLOUT", "ZOTERO_TITLE", "TITLE_PATTERN", "TITLE_AT", "SimpleCallout", "callout_parts", "cut_bodies",
+           "simple_callout", "title_mask"]
 
 CALLOUT = re.compile(r"\[!([^\]]+)\]([+-]?)(?:[ \t]+|$)")
 # A line that can only be paragraph text: at most 3 spaces, then nothing that could start a block
@@ -36,11 +37,14 @@ _PLAIN = re.compile(r"[ ]{0,3}(?:[^\s>#`~$<|*+\-_=\d]|\*\*?[^\s*])")
 # the label and link text hold nothing inline syntax or `highlights._param` could act on, the
 # page and annotation key are letters and digits, and the line ends with the ` ^id`. Groups:
 # colour, label, link text, URL, attachment key, page, annotation key, block id.
-ZOTERO_TITLE = re.compile(
-    r'\[!quote\] <mark style="background: (#[0-9A-Fa-f]{3,8});">([^<>\[\]\\%@#$`^*|]*)</mark> \| '
-    r"\[([^<>\[\]\\%@#$`^*|]*)\]\((zotero://open-pdf/library/items/([A-Za-z0-9]+)\?page=([A-Za-z0-9]*)"
-    r"&annotation=([A-Za-z0-9]*))\) \^([A-Za-z0-9-]+)\Z"
+# `{x}` stands for more characters the label and link text exclude: none in a line, line ends where
+# `runs.py` reads the same title in a whole note.
+TITLE_PATTERN = (
+    r'\[!quote\] <mark style="background: (#[0-9A-Fa-f]{3,8});">([^<>\[\]\\%@#$`^*|{x}]*)</mark> \| '
+    r"\[([^<>\[\]\\%@#$`^*|{x}]*)\]\((zotero://open-pdf/library/items/([A-Za-z0-9]+)\?page=([A-Za-z0-9]*)"
+    r"&annotation=([A-Za-z0-9]*))\) \^([A-Za-z0-9-]+)"
 )
+ZOTERO_TITLE = re.compile(TITLE_PATTERN.replace("{x}", "") + r"\Z")
 TITLE_AT = _TITLE_AT = len("[!quote] ")  # where the title (`<mark …`) starts in the line
 
 
@@ -76,7 +80,7 @@ class SimpleCallout(Block):
     def contents(self) -> list[str]:
         """The body lines without their `>` or `> ` (cut when asked: the index form's digest of the
         usual highlight reads its quote's first words in the line itself, `highlights._QUOTED_WORDS`)."""
-        return [text[2:] if text[1:2] == " " else text[1:] for text in self.bodies]
+        return cut_bodies(self.bodies)
 
     @property  # type: ignore[override]
     def callout(self) -> tuple[str, str, str, Line]:
@@ -167,6 +171,11 @@ def simple_callout(lines: list[Line], i: int, blocks: list[Block]) -> int:
     while j < n and not lines[j].text.lstrip(" \t"):
         j += 1
     return j
+
+
+def cut_bodies(bodies: list[str]) -> list[str]:
+    """Callout body lines without their `>` or `> `."""
+    return [text[2:] if text[1:2] == " " else text[1:] for text in bodies]
 
 
 def title_mask(block: Block) -> tuple[int, int]:

@@ -15,10 +15,11 @@ from urllib.parse import unquote_plus
 from ..frozen import fast
 from . import fastpaths
 from .blocks import Block
+from .callouts import cut_bodies
 from .digests import DIGEST_WORDS, first_words
 from .model import BlockId, Highlight, Problem
 
-__all__ = ["read_highlights", "read_item_highlights"]
+__all__ = ["read_highlights", "read_item_highlights", "standard_digest", "quoted_words"]
 
 _make_highlight = fast(Highlight)
 _COLOR = re.compile(r"background(?:-color)?\s*:\s*(#[0-9A-Fa-f]{3,8})")
@@ -57,9 +58,12 @@ def _param(url: str, name: str) -> str:
 
 
 def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problems: list[Problem],
-                    digests: bool = False) -> list:
+                    digests: bool = False, after: dict[int, list] | None = None) -> list:
     """The highlights of the callouts; with `digests`, each as its digest's fields (`NoteSyntax.digest_records`)
-    instead of a `Highlight` (what the index form keeps: `parse.index_note`)."""
+    instead of a `Highlight` (what the index form keeps: `parse.index_note`). `after` maps the start
+    of a standard Zotero highlight to digests that follow it in the note (the callouts `runs.py`
+    read without the block parser); they are put right after its own."""
+    after = after or {}
     by_block = {(b.block_start, b.block_end): b for b in block_ids}
     fast = fastpaths.ENABLED
     result = []
@@ -69,34 +73,29 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
         title_id = title_ids.get(block.lines[0].offset) if zotero is not None else None
         if title_id is not None and not block.caret:
             # A standard Zotero highlight with its id on the title line and no `^` in its body: the
-            # general code below, for this case only (with one body line, the quote or an image, inlined).
-            color, label, link_text, url, attachment, page, annotation = zotero[:7]
-            block_id = title_id[0]
-            page = page or _page_in(link_text)
-            bodies = block.bodies
-            words = None
-            if len(bodies) == 1:
-                text = bodies[0]
-                at = 2 if text[1:2] == " " else 1  # the content starts after `>` or `> `
-                quoted = _QUOTED_WORDS.match(text, at) if digests else None
-                if quoted is not None and quoted.group(1).isprintable():
-                    words, quote, comment, image = quoted.group(1), "", "", ""
-                else:
-                    quote, comment, image = _one_line(text[at:])
-            else:
-                quote, comment, image = _body(block.contents)
+            # general code below, for this case only (its digest: `standard_digest`, which `runs.py` uses too).
             lines = block.lines
             last = lines[-1]
             start, end = lines[0].offset, last.offset + len(last.text)
             assigned = by_block.get((start, end))
-            if annotation and block_id.lower() != annotation.lower():
-                problems.append(_mismatch(block_id, annotation, title_id[1], title_id[2]))
             if digests:
-                append([assigned.id if assigned else "", color, label.strip(), page, image,
-                        first_words(quote) if words is None else words])
+                append(standard_digest(zotero, title_id, assigned.id if assigned else "", block.bodies, problems))
+                more = after.get(start)
+                if more:
+                    result += more
+                continue
+            color, label, link_text, url, attachment, page, annotation = zotero[:7]
+            page = page or _page_in(link_text)
+            bodies = block.bodies
+            if len(bodies) == 1:
+                text = bodies[0]
+                quote, comment, image = _one_line(text[2 if text[1:2] == " " else 1 :])
             else:
-                append(_make_highlight(start, end, assigned.id if assigned else None, color, label.strip(), page,
-                                       annotation, attachment, url, quote, comment, image))
+                quote, comment, image = _body(block.contents)
+            if annotation and title_id[0].lower() != annotation.lower():
+                problems.append(_mismatch(title_id[0], annotation, title_id[1], title_id[2]))
+            append(_make_highlight(start, end, assigned.id if assigned else None, color, label.strip(), page,
+                                   annotation, attachment, url, quote, comment, image))
             continue
         title = block.callout[1]
         standard = _STANDARD_TITLE.search(title) if zotero is None else None
@@ -173,6 +172,37 @@ def read_item_highlights(items: list[Block], block_ids: list[BlockId], problems:
             embed.group(1).strip() if embed else "",
         ))
     return result
+
+
+def quoted_words(text: str, at: int, end: int) -> str | None:
+    """The digest's words of a highlight whose only body line is `text[at - 1 or 2 : end]` (its
+    content starting at `at`, after `>` or `> `), when it is the usual quote and they can be read
+    in the line itself (`_QUOTED_WORDS`); else None."""
+    quoted = _QUOTED_WORDS.match(text, at, end)
+    return quoted.group(1) if quoted is not None and quoted.group(1).isprintable() else None
+
+
+def standard_digest(zotero: tuple, title_id: tuple[str, int, int], block_id: str, bodies: list[str] | None,
+                    problems: list[Problem], words: str | None = None) -> list[str]:
+    """The digest fields of a standard Zotero highlight: a callout whose title `callouts.ZOTERO_TITLE`
+    read (`zotero`, its first seven groups first), with its id on the title line (`title_id`: id,
+    start, end) and no `^` in its `bodies` (the body lines, each starting with `>`); `block_id` is
+    the id its block has. `words`, when given, are what `quoted_words` read in its one body line,
+    and `bodies` are not needed. The annotation-key check's problem goes to `problems`."""
+    color, label, link_text, _url, _attachment, page, annotation = zotero[:7]
+    if words is None and len(bodies) == 1:
+        text = bodies[0]
+        at = 2 if text[1:2] == " " else 1  # the content starts after `>` or `> `
+        words = quoted_words(text, at, len(text))
+        if words is None:
+            quote, _comment, image = _one_line(text[at:])
+    elif words is None:
+        quote, _comment, image = _body(cut_bodies(bodies))
+    if words is not None:
+        quote, image = "", ""
+    if annotation and title_id[0].lower() != annotation.lower():
+        problems.append(_mismatch(title_id[0], annotation, title_id[1], title_id[2]))
+    return [block_id, color, label.strip(), page or _page_in(link_text), image, first_words(quote) if words is None else words]
 
 
 def _page_in(link_text: str) -> str:

@@ -12,7 +12,7 @@ import re
 from itertools import accumulate, count
 from operator import add
 
-__all__ = ["Line", "Block", "split_lines"]
+__all__ = ["Line", "Block", "split_lines", "split_spans"]
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
@@ -77,4 +77,17 @@ def split_lines(text: str, start: int = 0) -> list[Line]:
         lines.append(Line(text[pos : m.start()], pos))
         pos = m.end()
     lines.append(Line(text[pos:], pos))
+    return lines
+
+
+def split_spans(text: str, spans: list[tuple[int, int]]) -> list[Line]:
+    """The lines of the parts `spans` of a text without `\r`, in order: each span starts at a line
+    start and ends at one (after a `\n`) or at the end of the text. What `split_lines` gives for
+    the whole text, without the lines outside the spans."""
+    lines: list[Line] = []
+    for start, end in spans:
+        parts = text[start:end].split("\n")
+        if end < len(text):
+            parts.pop()  # the empty "line" after the span's last `\n`: the next line is not in the span
+        lines += map(Line, parts, map(add, accumulate(map(len, parts), initial=start), count()))
     return lines

@@ -12,12 +12,15 @@ import re
 from operator import attrgetter
 
 from ..frozen import fast
+from . import fastpaths
 from .blocks import parse_blocks, split_lines
 from .callouts import title_mask
 from .frontmatter import parse_frontmatter
 from .highlights import read_highlights, read_item_highlights
 from .inline import scan_inline
+from .lines import split_spans
 from .model import CiteKeyDef, NoteSyntax, ParseOptions, Problem
+from .runs import find_runs, middle_records, runs_read_whole, spans_around
 from .spans import matches_at
 from .structure import analyse
 
@@ -55,27 +58,42 @@ def index_note(text: str, options: ParseOptions = DEFAULT_OPTIONS) -> NoteSyntax
         return parse_note(text, options).index_form()
 
 
-def _parse(text: str, options: ParseOptions, detailed: bool = True) -> NoteSyntax:
-    """The note in detail, or (not `detailed`) its index form."""
+def _parse(text: str, options: ParseOptions, detailed: bool = True, runs_apart: bool = True) -> NoteSyntax:
+    """The note in detail, or (not `detailed`) its index form, for which the callouts inside runs of
+    standard Zotero highlights are read apart from the block parser (`runs.py`) unless not `runs_apart`."""
     fm, fm_defs, fm_links, fm_problems = parse_frontmatter(text, options.citekey_properties)
     body_start = fm.end if fm is not None else 0
-    lines = split_lines(text, body_start)
+    runs = find_runs(text, body_start) if runs_apart and not detailed and fastpaths.ENABLED and "\r" not in text else None
+    lines = split_spans(text, spans_around(runs, body_start, len(text))) if runs else split_lines(text, body_start)
     if fm is not None and lines and lines[0].offset == body_start:
         # The rest of the closing --- line is not part of the body.
         lines = lines[1:] if len(lines) > 1 else []
     blocks = parse_blocks(lines)
+    if runs and not runs_read_whole(blocks, runs):
+        return _parse(text, options, detailed, False)  # something before a run is still open
     structure = analyse(blocks, len(text), (0, fm.end) if fm is not None else None, detailed)
+    if runs and structure.zotero_items:  # highlights in list items: the note's highlights are read in full
+        return _parse(text, options, detailed, False)
+    middle = middle_records(text, runs) if runs else None
+    if middle is not None:
+        structure.block_ids += middle.block_ids
+        structure.block_ids.sort(key=_BY_START)
     excluded = list(structure.excluded)
     if fm is not None:
         excluded.insert(0, (0, fm.end))
     tables = [(t.start, t.end) for t in structure.tables]
     masks = [title_mask(b) for b, _depth in structure.callout_blocks if b.zotero is not None]
+    if middle is not None:
+        masks = sorted(masks + middle.masks)
     links, citations, tags, comments = scan_inline(text, excluded, tables, masks)
     problems = list(fm_problems) + structure.problems
     # The index form keeps each highlight's digest only; list-item highlights are sorted in among
     # the callouts' by position, so a note with some is read in full.
     digests = not detailed and not structure.zotero_items
-    highlights = read_highlights(structure.callout_blocks, structure.block_ids, structure.title_ids, problems, digests)
+    highlights = read_highlights(structure.callout_blocks, structure.block_ids, structure.title_ids, problems, digests,
+                                 middle.after if middle is not None else None)
+    if middle is not None:
+        problems += middle.problems
     if structure.zotero_items:
         highlights += read_item_highlights(structure.zotero_items, structure.block_ids, problems)
         highlights.sort(key=lambda h: h.start)
