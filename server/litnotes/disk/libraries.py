@@ -19,7 +19,7 @@ from ..syntax import Problem
 from ..vault import SetLibrary, SetProblems
 from .scan import read_regular, resolves_inside
 
-__all__ = ["LibraryCache", "library_changes", "MAX_LIBRARY_BYTES", "is_library_candidate"]
+__all__ = ["LibraryCache", "library_changes", "wanted_libraries", "MAX_LIBRARY_BYTES", "is_library_candidate"]
 
 log = logging.getLogger(__name__)
 MAX_LIBRARY_BYTES = 200_000_000
@@ -97,12 +97,20 @@ def library_keys(library: Bibliography) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def library_changes(root: Path, candidates: list[str], configured: tuple[str, ...], note_paths: list[tuple[str, str]],
-                    cache: LibraryCache) -> list:
-    """Changes for every library: vault files that sniff as libraries, configured paths, notes' `bibliography:`."""
+def wanted_libraries(root: Path, candidates: list[str], configured: tuple[str, ...]) -> dict[str, Path]:
+    """The libraries known before any note is read: vault files that sniff as libraries and the
+    configured paths, by display name."""
     wanted: dict[str, Path] = {rel: root / rel for rel in candidates}
     for entry in configured:
         _add_named(root, "", entry, wanted, configured=True)
+    return wanted
+
+
+def library_changes(root: Path, candidates: list[str], configured: tuple[str, ...], note_paths: list[tuple[str, str]],
+                    cache: LibraryCache, known: dict[str, Path] | None = None) -> list:
+    """Changes for every library: vault files that sniff as libraries, configured paths, notes' `bibliography:`.
+    `known` is what `wanted_libraries` gave for these candidates and configured paths, if asked already."""
+    wanted = dict(wanted_libraries(root, candidates, configured) if known is None else known)
     for note, value in note_paths:
         _add_named(root, note.rsplit("/", 1)[0] if "/" in note else "", value, wanted, configured=False)
     changes: list = []
