@@ -111,3 +111,26 @@ def test_runs_need_three_callouts_and_no_carriage_returns() -> None:
     assert [len(r) for r in runs_module.find_runs("\n" + two + two, 0)] == [4]
     crlf = ("\n" + two * 2).replace("\n", "\r\n")
     check(crlf)  # index_note does not look for runs in it; the result is the general parser's
+
+
+def test_the_benchmark_generators_literature_notes(monkeypatch) -> None:
+    """The notes `make bench` measures: each run is one run, all but its first and last callout
+    left out of the block parser, and the index form the general parser's."""
+    import importlib.util
+    import random
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
+    spec = importlib.util.spec_from_file_location("bench_generate", path)
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    rng = random.Random(11)
+    seen = _parsed_offsets(monkeypatch)
+    for i in range(12):
+        text, ids = generate.literature_note(rng, f"key{i}", f"Title {i}")
+        runs = runs_module.find_runs(text, 0)
+        assert [len(run) for run in runs] == [len(ids)]
+        seen.clear()
+        index_note(text)
+        assert sum(m.start() in seen for m in runs[0]) == 2
+        check(text)

@@ -2,7 +2,9 @@
 
 The parse runs in a fixed order: front matter (F-1), block structure (blocks.py), what the
 blocks define (structure.py), inline syntax outside code (inline.py), Zotero highlights, and the
-cite-key metadata line. Nothing here knows about other notes, the vault, the disk or LSP.
+cite-key metadata line. `index_note` (the index form, what parse workers make) leaves the callouts
+inside runs of standard Zotero highlights out of the block structure and makes their records
+directly (runs.py). Nothing here knows about other notes, the vault, the disk or LSP.
 """
 
 from __future__ import annotations
@@ -59,8 +61,9 @@ def index_note(text: str, options: ParseOptions = DEFAULT_OPTIONS) -> NoteSyntax
 
 
 def _parse(text: str, options: ParseOptions, detailed: bool = True, runs_apart: bool = True) -> NoteSyntax:
-    """The note in detail, or (not `detailed`) its index form, for which the callouts inside runs of
-    standard Zotero highlights are read apart from the block parser (`runs.py`) unless not `runs_apart`."""
+    """The note in detail, or (not `detailed`) its index form. For the index form the callouts inside
+    runs of standard Zotero highlights are read apart from the block parser (`runs.py`); with
+    `runs_apart` False they are not (the note is then parsed whole, as when a run's context is in doubt)."""
     fm, fm_defs, fm_links, fm_problems = parse_frontmatter(text, options.citekey_properties)
     body_start = fm.end if fm is not None else 0
     runs = find_runs(text, body_start) if runs_apart and not detailed and fastpaths.ENABLED and "\r" not in text else None
