@@ -134,3 +134,22 @@ def test_the_benchmark_generators_literature_notes(monkeypatch) -> None:
         index_note(text)
         assert sum(m.start() in seen for m in runs[0]) == 2
         check(text)
+
+
+def test_finding_runs_is_linear_in_the_callouts() -> None:
+    """Callouts with no blank line between them (one long quote to the block parser) are no run;
+    looking for one must not match every title to the end of all the others (quadratic: 2,000
+    such callouts took 1 s). A generous ratio of times, four times the callouts: linear is ~4×,
+    quadratic ~16×."""
+    import time
+
+    def seconds(n: int) -> float:
+        text = "x\n" + (standard_title() + "\n>“quote words”\n") * n
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            assert runs_module.find_runs(text, 0) == []
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    assert seconds(8000) < 8 * seconds(2000)

@@ -12,8 +12,8 @@ and the highlight reader costs ~15 µs each; what they define is already in thei
 `find_runs` looks for runs of at least three callouts in the strictest shape, each matched whole
 by one expression: `callouts.ZOTERO_TITLE`'s title line, then body lines the block parser's fast
 path (`callouts.simple_callout`) accepts and reads as plain text (a first character that cannot start
-a block, no `|`, no `^`), any comment lines (`>>…`) last, then blank lines, the next callout right
-after. `parse.index_note` gives the block parser each run's first and last callout and only
+a block and is not `[`, no `|`, no `^`), any comment lines (`>>…`) last, then blank lines, the
+next callout right after. `parse.index_note` gives the block parser each run's first and last callout and only
 leaves out the ones between (`split_spans`), and `middle_records` makes what those define: the block id of
 the title line (B-6), the span the inline scan blanks out of the title (`callouts.title_mask`), the
 highlight digest and the annotation-key problem (`highlights.standard_digest`, the same code the
@@ -45,13 +45,16 @@ __all__ = ["find_runs", "spans_around", "runs_read_whole", "middle_records", "Mi
 
 _make_block_id = fast(BlockId)
 # A body line's first character (after `>` or `> `): what `callouts._PLAIN` accepts at once, as
-# one character, and no `^`. A comment line's also excludes `[` (a nested `[!callout]`).
+# one character, but no `^` and no `[`. Without the `[` a callout's body lines could run on through
+# the next callouts' titles when no blank line parts them, and every title would be matched to the
+# end of them all: quadratic in the number of callouts (2,000 such callouts: 1 s). A comment line's
+# `[` would also start a nested `[!callout]`.
 # The rest of the line is anything but a line end (`find_runs` is given no `\r`): the `|` and `^` a
 # body line must not hold are looked for in all of them at once, far faster than a class excluding them.
-_FIRST = r"[^\s>#`~$<|*+\-_=\d^]"
+_FIRST = r"[^\s>#`~$<|*+\-_=\d^\[]"
 _ITEM = re.compile(
     r"> ?" + TITLE_PATTERN.replace("{x}", r"\n") + r"\n"
-    rf"((?:> ?{_FIRST}[^\n]*\n)*(?:> ?> ?(?!\[){_FIRST}[^\n]*\n)*)"
+    rf"((?:> ?{_FIRST}[^\n]*\n)*(?:> ?> ?{_FIRST}[^\n]*\n)*)"
     r"(?:[ \t]*\n)+"
 )
 MIN_RUN = 3  # with fewer callouts, none is left out
