@@ -118,6 +118,9 @@ class Middle:
 
 
 def middle_records(text: str, runs: list[list[re.Match]]) -> Middle:
+    """What the callouts between each run's first and last define, made from their matches as the
+    block parser, `structure.py` and the highlight reader would make it (`parse.index_note`
+    merges it with what they made of the rest)."""
     middle = Middle()
     ids, masks, problems = middle.block_ids, middle.masks, middle.problems
     for run in runs:
@@ -133,9 +136,10 @@ def middle_records(text: str, runs: list[list[re.Match]]) -> Middle:
             masks.append((start + (2 if text[start + 1] == " " else 1) + TITLE_AT, m.end(4) + 1))
             # The body lines are not cut out of the text (a quote with emoji is 4 bytes a character)
             # unless the usual quote's words cannot be read in place.
-            words = None
+            words = bodies = None
             if text.find("\n", body_start, body_end) == body_end - 1:  # one body line
                 words = quoted_words(text, body_start + (2 if text[body_start + 1] == " " else 1), body_end - 1)
-            bodies = None if words is not None else text[body_start : body_end - 1].split("\n") if body_end > body_start else []
+            if words is None:
+                bodies = text[body_start : body_end - 1].split("\n") if body_end > body_start else []
             digests.append(standard_digest(m.group(1, 2, 3, 4, 5, 6, 7), title_id, block_id, bodies, problems, words))
     return middle
