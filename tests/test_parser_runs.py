@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import litnotes.syntax.parse as parse_module
 from litnotes.syntax import index_note
 from litnotes.syntax import runs as runs_module
-from shared_paths import SEED, require_shared
+from shared_paths import SEED, bench_generator, require_shared
 from test_parser_fastpath import AFTER, LINES, check, frontmatter, pieces, standard_title
 
 # Body lines: the usual quote, image and comment, and lines the shortcut must refuse (a `|` or `^`,
@@ -110,20 +110,16 @@ def test_runs_need_three_callouts_and_no_carriage_returns() -> None:
     assert runs_module.find_runs(two, 0) == []
     assert [len(r) for r in runs_module.find_runs("\n" + two + two, 0)] == [4]
     crlf = ("\n" + two * 2).replace("\n", "\r\n")
-    check(crlf)  # index_note does not look for runs in it; the result is the general parser's
+    assert runs_module.find_runs(crlf, 0) == []  # (index_note does not even look for them)
+    check(crlf)
 
 
 def test_the_benchmark_generators_literature_notes(monkeypatch) -> None:
     """The notes `make bench` measures: each run is one run, all but its first and last callout
     left out of the block parser, and the index form the general parser's."""
-    import importlib.util
     import random
-    from pathlib import Path
 
-    path = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
-    spec = importlib.util.spec_from_file_location("bench_generate", path)
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
+    generate = bench_generator()
     rng = random.Random(11)
     seen = _parsed_offsets(monkeypatch)
     for i in range(12):
@@ -134,22 +130,3 @@ def test_the_benchmark_generators_literature_notes(monkeypatch) -> None:
         index_note(text)
         assert sum(m.start() in seen for m in runs[0]) == 2
         check(text)
-
-
-def test_finding_runs_is_linear_in_the_callouts() -> None:
-    """Callouts with no blank line between them (one long quote to the block parser) are no run;
-    looking for one must not match every title to the end of all the others (quadratic: 2,000
-    such callouts took 1 s). A generous ratio of times, four times the callouts: linear is ~4×,
-    quadratic ~16×."""
-    import time
-
-    def seconds(n: int) -> float:
-        text = "x\n" + (standard_title() + "\n>“quote words”\n") * n
-        best = float("inf")
-        for _ in range(3):
-            started = time.perf_counter()
-            assert runs_module.find_runs(text, 0) == []
-            best = min(best, time.perf_counter() - started)
-        return best
-
-    assert seconds(8000) < 8 * seconds(2000)

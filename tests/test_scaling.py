@@ -8,7 +8,6 @@ per-keystroke step that walks the vault makes an edit in a 4x vault cost 4x the 
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -20,21 +19,14 @@ from litnotes.disk.load import load_vault
 from litnotes.features import diagnose_note
 from litnotes.vault import SetNote, VaultHost
 from call_counts import count_calls
+from shared_paths import bench_generator
 
-REPO = Path(__file__).resolve().parent.parent
 SMALL, LARGE = 60, 240
-
-
-def _generate():
-    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.generate
 
 
 @pytest.fixture(scope="module")
 def vaults(tmp_path_factory) -> dict[int, Path]:
-    generate = _generate()
+    generate = bench_generator().generate
     return {n: generate(n, tmp_path_factory.mktemp(f"v{n}")) for n in (SMALL, LARGE)}
 
 

@@ -84,7 +84,7 @@ def test_configured_size_limit(corpus, tmp_path) -> None:
 
 
 # Each of these was quadratic (or worse) before: 1M characters took from 10 s to hours.
-ZOTERO_TITLE = ('>[!quote] <mark style="background: #FFF3A3A6;">Note</mark> | '
+STANDARD_TITLE_LINE = ('>[!quote] <mark style="background: #FFF3A3A6;">Note</mark> | '
                 "[View](zotero://open-pdf/library/items/AB12?page=1&annotation=K1) ^k1\n")
 HOSTILE_LINES = {
     "[[ never closed": "[[" * (MILLION // 2),
@@ -100,9 +100,9 @@ HOSTILE_LINES = {
     "700-deep tab-indented list": "".join("\t" * i + "- item\n" for i in range(700)),
     # The index form's runs of Zotero highlights (syntax/runs.py): with no blank line between the
     # callouts every title was matched to the end of all the others.
-    "6,600 callouts, no blank line between": "x\n" + (ZOTERO_TITLE + ">“q”\n") * (MILLION // 150),
-    "6,600 callouts in one run": "x\n" + (ZOTERO_TITLE + ">“q”\n\n") * (MILLION // 150),
-    "7,600 callout titles": "x\n" + ZOTERO_TITLE * (MILLION // 130),
+    "6,600 callouts, no blank line between": "x\n" + (STANDARD_TITLE_LINE + ">“q”\n") * (MILLION // 150),
+    "6,600 callouts in one run": "x\n" + (STANDARD_TITLE_LINE + ">“q”\n\n") * (MILLION // 150),
+    "7,600 callout titles": "x\n" + STANDARD_TITLE_LINE * (MILLION // 130),
 }
 
 

@@ -106,11 +106,9 @@ def wanted_libraries(root: Path, candidates: list[str], configured: tuple[str, .
     return wanted
 
 
-def library_changes(root: Path, candidates: list[str], configured: tuple[str, ...], note_paths: list[tuple[str, str]],
-                    cache: LibraryCache, known: dict[str, Path] | None = None) -> list:
-    """Changes for every library: vault files that sniff as libraries, configured paths, notes' `bibliography:`.
-    `known` is what `wanted_libraries` gave for these candidates and configured paths, if asked already."""
-    wanted = dict(wanted_libraries(root, candidates, configured) if known is None else known)
+def library_changes(root: Path, known: dict[str, Path], note_paths: list[tuple[str, str]], cache: LibraryCache) -> list:
+    """Changes for every library: the `known` ones (`wanted_libraries`) and those named by notes' `bibliography:`."""
+    wanted = dict(known)
     for note, value in note_paths:
         _add_named(root, note.rsplit("/", 1)[0] if "/" in note else "", value, wanted, configured=False)
     changes: list = []

@@ -119,10 +119,10 @@ def _read_and_parse(batch: list[tuple[str, str]], max_bytes: int, options: Parse
 
 
 def _parsed(root: Path, scan: ScanResult, settings: VaultSettings, workers: int, progress, mp_context,
-            index: IndexCache | None, meanwhile: Callable[[], object]):
+            index: IndexCache | None, meanwhile: Callable[[], None]):
     """(rel, syntax, problems, summary) for every note, reusing the persistent index where a note is
     unchanged (its stamp, taken by the scan when there is an index, is the recorded one); and how many
-    notes were parsed. `meanwhile` runs while worker processes parse."""
+    notes were parsed. `meanwhile` runs while worker processes parse, if any do."""
     results: list = []
     items = []
     base = str(root) + os.sep
@@ -138,14 +138,13 @@ def _parsed(root: Path, scan: ScanResult, settings: VaultSettings, workers: int,
 
 
 def _parse_items(items, settings: VaultSettings, workers: int, progress, mp_context, done_before: int,
-                 meanwhile: Callable[[], object] = lambda: None):
+                 meanwhile: Callable[[], None]):
     total = len(items) + done_before
     pooled = workers > 1 and len(items) >= POOL_THRESHOLD
     size = max(20, min(200, len(items) // (workers * 8) or 1)) if pooled else 500
     batches = [items[i : i + size] for i in range(0, len(items), size)]
     results: list = []
     if not pooled:
-        meanwhile()
         for batch in batches:
             results.extend(_read_and_parse(batch, settings.max_note_bytes, settings.parse_options))
             if progress:
@@ -216,11 +215,14 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
     named: list[tuple[str, str]] = []  # (note, value of its `bibliography:` property)
     parse_count = libraries.parse_count
     # The libraries known without the notes (vault files that sniff as one, configured paths) are
-    # read while the notes are parsed; those named by a note's `bibliography:` after.
-    candidates = [p for p in scan.files if is_library_candidate(p)]
-    known = wanted_libraries(root, candidates, settings.bibliography)
-    parsed_notes, parsed = _parsed(root, scan, settings, workers, progress, mp_context, index,
-                                   lambda: [libraries.load(path, display) for display, path in known.items()])
+    # read while worker processes parse the notes; those named by a note's `bibliography:` after.
+    known = wanted_libraries(root, [p for p in scan.files if is_library_candidate(p)], settings.bibliography)
+
+    def read_known_libraries() -> None:
+        for display, path in known.items():
+            libraries.load(path, display)
+
+    parsed_notes, parsed = _parsed(root, scan, settings, workers, progress, mp_context, index, read_known_libraries)
     dependents = None
     if index is not None:
         if not parsed and index.all_reused:  # the vault's notes are exactly the saved ones: so is its dependents table
@@ -237,7 +239,7 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
             changes.append(SetProblems(rel, problems))
     if config_problems:
         changes.append(SetProblems(CONFIG_NAME, tuple(config_problems)))
-    changes += library_changes(root, candidates, settings.bibliography, named, libraries, known)
+    changes += library_changes(root, known, named, libraries)
     libraries_parsed = libraries.parse_count - parse_count
     entries = None
     if index is not None and (parsed or libraries_parsed):  # what `save_index` writes, made only if worth it

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from ..disk import CONFIG_NAME, SETTINGS_FILES, load_settings, read_note
-from ..disk.libraries import is_library_candidate, library_changes
+from ..disk.libraries import is_library_candidate, library_changes, wanted_libraries
 from ..disk.scan import resolves_inside, too_large
 from ..vault import Remove, SetFile, SetLibrary, SetNote, SetProblems, SetSettings
 from .convert import canonical_uri, uri_to_path
@@ -139,7 +139,7 @@ def reload_paths(ls: LitnotesServer, session: Session, rels: set[str]) -> None:
     if libraries:
         for rel in libraries:  # an event is news: a rewrite within one clock tick keeps (mtime, size)
             session.libraries.forget(session.root / rel)
-        found = library_changes(session.root, libraries, (), [], session.libraries)
+        found = library_changes(session.root, wanted_libraries(session.root, libraries, ()), [], session.libraries)
         still = {c.path for c in found if isinstance(c, SetLibrary)}
         for rel in libraries:
             if rel in session.host.vault.libraries and rel not in still:

@@ -86,14 +86,8 @@ def read_highlights(callout_blocks, block_ids: list[BlockId], title_ids, problem
                 continue
             color, label, link_text, url, attachment, page, annotation = zotero[:7]
             page = page or _page_in(link_text)
-            bodies = block.bodies
-            if len(bodies) == 1:
-                text = bodies[0]
-                quote, comment, image = _one_line(text[2 if text[1:2] == " " else 1 :])
-            else:
-                quote, comment, image = _body(block.contents)
-            if annotation and title_id[0].lower() != annotation.lower():
-                problems.append(_mismatch(title_id[0], annotation, title_id[1], title_id[2]))
+            quote, comment, image = _standard_body(block.bodies)
+            _check_key(title_id, annotation, problems)
             append(_make_highlight(start, end, assigned.id if assigned else None, color, label.strip(), page,
                                    annotation, attachment, url, quote, comment, image))
             continue
@@ -192,17 +186,27 @@ def standard_digest(zotero: tuple, title_id: tuple[str, int, int], block_id: str
     color, label, link_text, _url, _attachment, page, annotation = zotero[:7]
     if words is None and len(bodies) == 1:
         text = bodies[0]
-        at = 2 if text[1:2] == " " else 1  # the content starts after `>` or `> `
-        words = quoted_words(text, at, len(text))
-        if words is None:
-            quote, _comment, image = _one_line(text[at:])
-    elif words is None:
-        quote, _comment, image = _body(cut_bodies(bodies))
-    if words is not None:
+        words = quoted_words(text, 2 if text[1:2] == " " else 1, len(text))
+    if words is None:
+        quote, _comment, image = _standard_body(bodies)
+    else:
         quote, image = "", ""
+    _check_key(title_id, annotation, problems)
+    return [block_id, color, label.strip(), page or _page_in(link_text), image, first_words(quote) if words is None else words]
+
+
+def _standard_body(bodies: list[str]) -> tuple[str, str, str]:
+    """(quote, comment, image) of a standard Zotero highlight's body lines (each starting with `>`)."""
+    if len(bodies) == 1:  # the usual highlight: its quote or its image
+        text = bodies[0]
+        return _one_line(text[2 if text[1:2] == " " else 1 :])  # after `>` or `> `
+    return _body(cut_bodies(bodies))
+
+
+def _check_key(title_id: tuple[str, int, int], annotation: str, problems: list[Problem]) -> None:
+    """The problem of a highlight whose title id (id, start, end) is not its Zotero annotation key."""
     if annotation and title_id[0].lower() != annotation.lower():
         problems.append(_mismatch(title_id[0], annotation, title_id[1], title_id[2]))
-    return [block_id, color, label.strip(), page or _page_in(link_text), image, first_words(quote) if words is None else words]
 
 
 def _page_in(link_text: str) -> str:

@@ -68,9 +68,7 @@ class Block:
 def split_lines(text: str, start: int = 0) -> list[Line]:
     """The note's lines from `start` on, split only at \\n, \\r\\n and \\r (P-1)."""
     if "\r" not in text:
-        parts = (text[start:] if start else text).split("\n")
-        # The offset of line k is start + k + the lengths of the lines before it (all at C speed).
-        return list(map(Line, parts, map(add, accumulate(map(len, parts), initial=start), count())))
+        return split_spans(text, [(start, len(text))])
     lines = []
     pos = start
     for m in _LINE_END.finditer(text, start):
@@ -89,5 +87,6 @@ def split_spans(text: str, spans: list[tuple[int, int]]) -> list[Line]:
         parts = text[start:end].split("\n")
         if end < len(text):
             parts.pop()  # the empty "line" after the span's last `\n`: the next line is not in the span
+        # The offset of line k is start + k + the lengths of the lines before it (all at C speed).
         lines += map(Line, parts, map(add, accumulate(map(len, parts), initial=start), count()))
     return lines
