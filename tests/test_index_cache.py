@@ -366,3 +366,15 @@ def test_the_walk_of_a_large_folder_comes_in_steps(tmp_path: Path) -> None:
     steps = sum(1 for _ in walk_vault(walked, stamps=True, file_stamps=True))
     assert steps == 1 + 1000 // WALK_STEP
     assert walked == scan_vault(tmp_path, stamps=True, file_stamps=True) and len(walked.stamps) == 1000
+
+
+def test_a_vault_named_relative_to_the_current_folder_reuses_the_libraries(vault: Path, monkeypatch) -> None:
+    """`litnotes check .` after a server (absolute `rootUri`) saved the index: one index per vault,
+    and its libraries are found however the vault is spelt (they were keyed by the spelling)."""
+    _, stats = cached(vault.resolve())
+    assert stats.libraries_parsed == 2
+    save_index(stats)
+    monkeypatch.chdir(vault.parent)
+    found, stats = cached(Path(vault.name))
+    assert (stats.parsed, stats.libraries_parsed) == (0, 0)
+    assert found == fresh(vault)
