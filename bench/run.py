@@ -5,10 +5,12 @@ never opened; if the server offers no workspace symbols, the end of its indexing
 `didChange` → `publishDiagnostics` on a literature note (debounce 0), completion at `[[`,
 `[[note#^` and `[@`, hover on an embed, references of a note cited ~500 times, workspace symbols
 (a word of many quotes, a heading of one note), RSS at ready and after 1,000 edits, and
-`litnotes check` wall time (without, then with its persistent index). Results go to
-bench/out/results.json and a Markdown table on stdout.
+`litnotes check` wall time (without, then with its persistent index). Latencies are taken `--reps`
+times; the start-ups (cold, warm) and the checks `start_reps(size)` times, each after reading the
+whole vault once (the targets are for a warm page cache). Every measure is reported as median and
+p95. Results go to bench/out/results.json and a Markdown table on stdout.
 
-    python bench/run.py --sizes 1000 10000 [--reps 50] [--no-corpus]
+    python bench/run.py --sizes 1000 10000 [--reps 50] [--start-reps N] [--no-corpus]
 
 When ../shared/corpora/obsidian-hub is present, that real vault is measured too (start-up, RSS, check).
 """
@@ -22,6 +24,7 @@ import os
 import platform
 import queue
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -45,6 +48,31 @@ def pct(values: list[float], q: float) -> float:
 
 def ms(values: list[float]) -> dict:
     return {"p50": round(pct(values, 0.5), 2), "p95": round(pct(values, 0.95), 2), "n": len(values)}
+
+
+def seconds(values: list[float]) -> dict:
+    """Median and p95 of start-up or check times, in seconds (with a handful of runs, the p95 is the slowest)."""
+    return {"median": round(statistics.median(values), 2), "p95": round(pct(values, 0.95) / 1000, 2),
+            "runs": [round(v, 2) for v in values]}
+
+
+def start_reps(size: int) -> int:
+    """How many times start-ups and checks are timed: 5 up to 10k notes, 3 above (a 100k cold start takes ~40 s)."""
+    return 5 if size <= 10_000 else 3
+
+
+def warm_page_cache(vault: Path) -> None:
+    """Read every file of the vault once. The targets are for a warm page cache, and this VM pages
+    out memory left untouched for about a minute, page cache included (its DAMON scheme), so a vault
+    read minutes ago may come from disk again."""
+    for folder, _dirs, names in os.walk(vault):
+        for name in names:
+            try:
+                with open(os.path.join(folder, name), "rb") as f:
+                    while f.read(1 << 20):
+                        pass
+            except OSError:
+                pass
 
 
 def vault_for(size: int) -> Path:
@@ -122,20 +150,31 @@ def open_doc(proc: LspProcess, path: Path, text: str | None = None) -> tuple[str
     return uri, text
 
 
-def bench_size(size: int, reps: int) -> dict:
+def bench_size(size: int, reps: int, runs: int) -> dict:
     vault = vault_for(size)
-    shutil.rmtree(OUT / "cache", ignore_errors=True)
     result: dict = {"notes": size, "mb": round(sum(p.stat().st_size for p in vault.rglob("*.md")) / 1e6, 1)}
-    proc, caps = start(vault)
-    result["ready_cold_s"] = round(wait_ready(proc, caps, size), 2)
     index_files = lambda: list((OUT / "cache").glob("*/index.bin"))  # noqa: E731
-    deadline = time.time() + 120
-    while not index_files() and time.time() < deadline:  # the server writes its index in the background
-        time.sleep(0.1)
-    result["index_mb"] = round(sum(p.stat().st_size for p in index_files()) / 1e6, 1)
-    proc.close()
-    proc, caps = start(vault)
-    result["ready_warm_s"] = round(wait_ready(proc, caps, size), 2)
+    cold = []
+    for run in range(runs):
+        shutil.rmtree(OUT / "cache", ignore_errors=True)  # no persistent index, no compiled attrs methods
+        warm_page_cache(vault)
+        proc, caps = start(vault)
+        cold.append(wait_ready(proc, caps, size))
+        if run == runs - 1:
+            deadline = time.time() + 120
+            while not index_files() and time.time() < deadline:  # the server writes its index in the background
+                time.sleep(0.1)
+            result["index_mb"] = round(sum(p.stat().st_size for p in index_files()) / 1e6, 1)
+        proc.close()
+    result["ready_cold_s"] = seconds(cold)
+    warm = []
+    for run in range(runs):
+        warm_page_cache(vault)
+        proc, caps = start(vault)
+        warm.append(wait_ready(proc, caps, size))
+        if run < runs - 1:
+            proc.close()  # the last one goes on to the requests below
+    result["ready_warm_s"] = seconds(warm)
     result["ready_how"] = "workspace/symbol" if caps.get("workspaceSymbolProvider") else "$/progress end"
     result["rss_ready_mb"] = round(proc.rss_mb(), 1)
 
@@ -224,43 +263,49 @@ def bench_size(size: int, reps: int) -> dict:
     proc.close()
     scratch.unlink()
 
-    result.update(time_check(vault))
+    result.update(time_check(vault, runs))
     return result
 
 
-def time_check(vault: Path) -> dict:
+def time_check(vault: Path, runs: int) -> dict:
     """`litnotes check` wall time with no persistent index (a fresh clone in CI; it writes one meanwhile),
-    then again with the index it wrote (a researcher re-running it)."""
+    then again with the index it wrote (a researcher re-running it), `runs` times each."""
     cache = OUT / "check-cache"
-    shutil.rmtree(cache, ignore_errors=True)
     env = {**os.environ, "LITNOTES_CACHE_DIR": str(cache)}
-    times = []
-    for _ in ("cold", "warm"):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "litnotes", "check", str(vault)], capture_output=True, check=False, env=env)
-        times.append(round(time.perf_counter() - started, 2))
+    times: dict[str, list[float]] = {"check_s": [], "check_warm_s": []}
+    for _ in range(runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        for key in times:
+            warm_page_cache(vault)
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "litnotes", "check", str(vault)], capture_output=True, check=False, env=env)
+            times[key].append(time.perf_counter() - started)
     shutil.rmtree(cache, ignore_errors=True)
-    return {"check_s": times[0], "check_warm_s": times[1]}
+    return {key: seconds(values) for key, values in times.items()}
 
 
-def bench_corpus(vault: Path) -> dict:
+def bench_corpus(vault: Path, runs: int) -> dict:
     """A real vault (obsidian-hub from ../shared/corpora): start-up cold and warm, RSS, `litnotes check`."""
-    shutil.rmtree(OUT / "cache", ignore_errors=True)
     notes = list(vault.rglob("*.md"))
     result: dict = {"vault": vault.name, "notes": len(notes), "mb": round(sum(p.stat().st_size for p in notes) / 1e6, 1)}
     for phase in ("cold", "warm"):
-        proc, _caps = start(vault)
-        proc.wait_notification(lambda m: m.get("method") == "$/progress" and m["params"]["value"].get("kind") == "end",
-                               timeout=600)
-        result[f"ready_{phase}_s"] = round(time.perf_counter() - proc.spawned, 2)
-        if phase == "cold":
-            deadline = time.time() + 120
-            while not list((OUT / "cache").glob("*/index.bin")) and time.time() < deadline:
-                time.sleep(0.1)
-        else:
-            result["rss_ready_mb"] = round(proc.rss_mb(), 1)
-        proc.close()
-    result.update(time_check(vault))
+        times = []
+        for run in range(runs):
+            if phase == "cold":
+                shutil.rmtree(OUT / "cache", ignore_errors=True)
+            warm_page_cache(vault)
+            proc, _caps = start(vault)
+            proc.wait_notification(_progress_ended, timeout=600)
+            times.append(time.perf_counter() - proc.spawned)
+            if phase == "cold" and run == runs - 1:
+                deadline = time.time() + 120
+                while not list((OUT / "cache").glob("*/index.bin")) and time.time() < deadline:
+                    time.sleep(0.1)
+            if phase == "warm" and run == runs - 1:
+                result["rss_ready_mb"] = round(proc.rss_mb(), 1)
+            proc.close()
+        result[f"ready_{phase}_s"] = seconds(times)
+    result.update(time_check(vault, runs))
     return result
 
 
@@ -271,8 +316,8 @@ def table(results: list[dict]) -> str:
     def row(name, fn):
         rows.append(f"| {name} | " + " | ".join(fn(r) for r in results) + " |")
 
-    row("spawn → ready, cold", lambda r: f"{r['ready_cold_s']} s ({r['ready_how']})")
-    row("spawn → ready, persistent index valid", lambda r: f"{r['ready_warm_s']} s")
+    row("spawn → ready, cold (median / p95)", lambda r: f"{_runs(r['ready_cold_s'])} ({r['ready_how']})")
+    row("spawn → ready, persistent index valid (median / p95)", lambda r: _runs(r["ready_warm_s"]))
     row("didChange → diagnostics (p50 / p95)", lambda r: f"{r['didchange_publish_ms']['p50']} / {r['didchange_publish_ms']['p95']} ms ({r['note_kb']} KB note)")
     for name in ("completion [[", "completion [[note#^", "completion [@", "hover embed", "definition"):
         row(f"{name} (p50 / p95)", lambda r, n=name: f"{r[n]['p50']} / {r[n]['p95']} ms" if n in r else "n/a")
@@ -284,20 +329,26 @@ def table(results: list[dict]) -> str:
             lambda r, n=name: f"{r[n]['p50']} / {r[n]['p95']} ms; {r[n]['found']}" if n in r else "n/a")
     row("RSS at ready", lambda r: f"{r['rss_ready_mb']} MiB")
     row("RSS growth after 1,000 edits", lambda r: f"{r['rss_growth_pct']} %")
-    row("`litnotes check`, no persistent index", lambda r: f"{r['check_s']} s")
-    row("`litnotes check`, persistent index valid", lambda r: f"{r['check_warm_s']} s")
+    row("`litnotes check`, no persistent index (median / p95)", lambda r: _runs(r["check_s"]))
+    row("`litnotes check`, persistent index valid (median / p95)", lambda r: _runs(r["check_warm_s"]))
     return "\n".join(rows)
+
+
+def _runs(times: dict) -> str:
+    count = len(times["runs"])
+    return f"{times['median']} / {times['p95']} s ({count} run{'s' if count != 1 else ''})"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--reps", type=int, default=50)
+    parser.add_argument("--reps", type=int, default=50, help="repetitions of each request latency")
+    parser.add_argument("--start-reps", type=int, help="repetitions of each start-up and check (default: start_reps(size))")
     parser.add_argument("--no-corpus", action="store_true", help="skip the real vault (../shared/corpora/obsidian-hub)")
     args = parser.parse_args()
-    results = [bench_size(size, args.reps) for size in args.sizes]
+    results = [bench_size(size, args.reps, args.start_reps or start_reps(size)) for size in args.sizes]
     hub = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "obsidian-hub"
-    corpus = bench_corpus(hub) if hub.is_dir() and not args.no_corpus else None
+    corpus = bench_corpus(hub, args.start_reps or start_reps(10_000)) if hub.is_dir() and not args.no_corpus else None
     OUT.mkdir(exist_ok=True)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     (OUT / "results.json").write_text(json.dumps({"machine": machine, "results": results, "corpus": corpus}, indent=1),
@@ -305,10 +356,10 @@ def main() -> None:
     print(f"Machine: {machine}\n")
     print(table(results))
     if corpus:
-        print(f"\nReal vault `{corpus['vault']}` ({corpus['notes']:,} notes, {corpus['mb']} MB): ready cold "
-              f"{corpus['ready_cold_s']} s, warm {corpus['ready_warm_s']} s ($/progress end); RSS "
-              f"{corpus['rss_ready_mb']} MiB; `litnotes check` {corpus['check_s']} s "
-              f"({corpus['check_warm_s']} s with its persistent index)")
+        print(f"\nReal vault `{corpus['vault']}` ({corpus['notes']:,} notes, {corpus['mb']} MB), median / p95: "
+              f"ready cold {_runs(corpus['ready_cold_s'])}, warm {_runs(corpus['ready_warm_s'])} ($/progress end); "
+              f"RSS {corpus['rss_ready_mb']} MiB; `litnotes check` {_runs(corpus['check_s'])}, "
+              f"with its persistent index {_runs(corpus['check_warm_s'])}")
     elif not hub.is_dir():
         print(f"\n(the real vault {hub} is absent: not measured)")
 
