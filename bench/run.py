@@ -56,6 +56,24 @@ def seconds(values: list[float]) -> dict:
             "runs": [round(v, 2) for v in values]}
 
 
+def machine_speed() -> dict:
+    """A fixed single-core job timed before and after the run: this VM's speed varies by up to 1.7×
+    from hour to hour (its neighbours), and the figures are only comparable with it alongside.
+    The job: the seed-shaped literature note of the 1k vault parsed into its index form 200 times
+    (median and best of five, in ms)."""
+    from litnotes.syntax import index_note  # noqa: PLC0415
+
+    text = sorted((vault_for(1000) / "lit").rglob("*-literature-note.md"))[0].read_text(encoding="utf-8")
+    index_note(text)  # its first call compiles the parser's expressions
+    times = []
+    for _ in range(5):
+        started = time.process_time()
+        for _ in range(200):
+            index_note(text)
+        times.append((time.process_time() - started) * 1000)
+    return {"median_ms": round(statistics.median(times)), "best_ms": round(min(times))}
+
+
 def start_reps(size: int) -> int:
     """How many times start-ups and checks are timed: 5 up to 10k notes, 3 above (a 100k cold start takes ~40 s)."""
     return 5 if size <= 10_000 else 3
@@ -346,14 +364,18 @@ def main() -> None:
     parser.add_argument("--start-reps", type=int, help="repetitions of each start-up and check (default: start_reps(size))")
     parser.add_argument("--no-corpus", action="store_true", help="skip the real vault (../shared/corpora/obsidian-hub)")
     args = parser.parse_args()
+    speed = [machine_speed()]
     results = [bench_size(size, args.reps, args.start_reps or start_reps(size)) for size in args.sizes]
     hub = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "obsidian-hub"
     corpus = bench_corpus(hub, args.start_reps or start_reps(10_000)) if hub.is_dir() and not args.no_corpus else None
     OUT.mkdir(exist_ok=True)
+    speed.append(machine_speed())
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    (OUT / "results.json").write_text(json.dumps({"machine": machine, "results": results, "corpus": corpus}, indent=1),
-                                      encoding="utf-8")
-    print(f"Machine: {machine}\n")
+    (OUT / "results.json").write_text(json.dumps({"machine": machine, "speed": speed, "results": results, "corpus": corpus},
+                                                 indent=1), encoding="utf-8")
+    print(f"Machine: {machine}; its speed, a literature note parsed 200 times (median / best of five, before and "
+          f"after the run): {speed[0]['median_ms']} / {speed[0]['best_ms']} ms and {speed[1]['median_ms']} / "
+          f"{speed[1]['best_ms']} ms\n")
     print(table(results))
     if corpus:
         print(f"\nReal vault `{corpus['vault']}` ({corpus['notes']:,} notes, {corpus['mb']} MB), median / p95: "
