@@ -53,6 +53,18 @@ def test_second_check_parses_nothing_and_prints_the_same(vault: Path, capsys, pa
     assert len(parses) == 2 * cold  # the second check parsed nothing, the --no-index one everything
 
 
+def test_a_fresh_checkout_with_the_index_restored_parses_nothing(vault: Path, capsys, parses) -> None:
+    """CI restores the cached index into a new clone: same files, every mtime new. The notes are
+    read and their digests compared, nothing is parsed, and the output is a fresh check's."""
+    first = check(vault, capsys)
+    cold = len(parses)
+    _age(vault, 30)  # the checkout: every file's mtime changes, no content does
+    assert check(vault, capsys) == first
+    assert len(parses) == cold
+    assert check(vault, capsys) == first == check(vault, capsys, "--no-index")
+    assert len(parses) == 2 * cold
+
+
 def test_no_index_neither_reads_nor_writes_it(vault: Path, capsys) -> None:
     check(vault, capsys, "--no-index")
     assert not (vault.parent / "cache").exists()

@@ -3,16 +3,19 @@ server was down all lead to exactly the diagnostics of a fresh index; unchanged 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
 import pickle
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from litnotes.disk import IndexCache, load_vault, save_index
+from litnotes.disk.scan import content_digest
 from litnotes.features import check_vault
 
 @pytest.fixture
@@ -54,6 +57,69 @@ def test_a_note_edited_while_the_server_was_down_is_reparsed(vault: Path) -> Non
     assert stats.parsed == 1
     assert found == fresh(vault)
     assert any(code == "heading.unresolved" for _, code, _ in found["notes/Reading log.md"])
+
+
+def _set_mtimes(root: Path, seconds_ago: float) -> None:
+    """Every file's mtime set as a checkout, a sync client or `touch` would, its content unchanged."""
+    when = time.time() - seconds_ago
+    for path in root.rglob("*"):
+        os.utime(path, (when, when))
+
+
+def test_a_note_whose_mtime_changed_but_not_its_content_is_reused(vault: Path) -> None:
+    """A CI checkout restores the cached index with every file's mtime new: each note is read and
+    its digest compared instead of parsing it, and the new stamps are saved for the next start."""
+    first, stats = cached(vault)
+    save_index(stats)
+    _set_mtimes(vault, 600)
+    found, stats = cached(vault)
+    assert (stats.parsed, stats.rehashed, stats.libraries_parsed) == (0, stats.notes, 0) and stats.worth_saving
+    assert found == first == fresh(vault)
+    save_index(stats, settle_seconds=2)
+    found, stats = cached(vault)
+    assert (stats.parsed, stats.rehashed) == (0, 0) and not stats.worth_saving and found == first
+
+
+@pytest.mark.parametrize("rel, old, new, parsed, libraries_parsed", [
+    # A heading renamed: "Reading log" links to it, and now gets `heading.unresolved`.
+    ("Highlight Colour Codings.md", "Highlighting Colour Codes", "Highlighting Colour Cydes", 1, 0),
+    # A cite key renamed: the notes citing vaswani2017 now cite an unknown key.
+    ("My Library.bib", "@inproceedings{vaswani2017,", "@inproceedings{vaswani2018,", 0, 1),
+])
+def test_a_file_rewritten_to_the_same_size_with_a_new_mtime_is_parsed_again(
+        vault: Path, rel: str, old: str, new: str, parsed: int, libraries_parsed: int) -> None:
+    first, stats = cached(vault)
+    save_index(stats)
+    path = vault / rel
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    _set_mtimes(vault, 600)  # its size is unchanged, like every other file's
+    found, stats = cached(vault)
+    assert (stats.parsed, stats.libraries_parsed, stats.rehashed) == (parsed, libraries_parsed, stats.notes - parsed)
+    assert found == fresh(vault) != first
+
+
+def test_a_digest_is_taken_only_from_the_content_under_the_recorded_stamp(vault: Path) -> None:
+    """`content_digest` refuses a file whose stamp changed since the scan, and a save keeps no digest
+    for a note rewritten after it was parsed (its digest could be of content that was never parsed):
+    at the next start, with a new mtime, that note is parsed again."""
+    note = vault / "Highlight Colour Codings.md"
+    original = note.read_bytes()
+    st = note.stat()
+    stamp = (st.st_mtime_ns, st.st_size)
+    assert content_digest(note, stamp) == hashlib.sha256(original).digest()[:16]
+    assert content_digest(note, (stamp[0] + 1, stamp[1])) is None
+    assert content_digest(vault / "missing.md", stamp) is None
+    _, stats = cached(vault)
+    note.write_bytes(original.replace(b"Highlighting Colour Codes", b"Highlighting Colour Cydes"))  # after the parse
+    save_index(stats)
+    index = IndexCache(vault, stats.index.header["options"])
+    assert index.load()
+    digests = {rel: entry[4] for rel, entry in index.entries.items() if entry[1] is not None}
+    assert digests.pop("Highlight Colour Codings.md") is None and None not in digests.values()
+    _set_mtimes(vault, 600)
+    found, stats = cached(vault)
+    assert (stats.parsed, stats.rehashed) == (1, stats.notes - 1)
+    assert found == fresh(vault)
 
 
 def test_a_cache_from_another_version_is_discarded(vault: Path) -> None:

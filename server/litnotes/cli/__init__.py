@@ -27,7 +27,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="show diagnostics of this severity and worse (default: information)")
     check.add_argument("--no-index", action="store_true",
                        help="parse every note; neither read nor write the persistent index (parsed notes kept "
-                            "between runs and reused while a note's size and modification time are unchanged)")
+                            "between runs and reused while a note's content is unchanged: its size and modification time, or "
+                            "its digest when only the time changed)")
     check.add_argument("-v", "--verbose", action="store_true", help="log skipped files")
     cite = sub.add_parser("cite", help="print the citation card of a cite key")
     cite.add_argument("key", help="the cite key, with or without @")

@@ -5,7 +5,10 @@ One file per vault in the user's cache directory (`$LITNOTES_CACHE_DIR`, else `$
 (0700) and written atomically (temporary file, then rename). A JSON header names the format, the
 litnotes version, a fingerprint of the parser's source, the vault and the parse options; any
 difference, a truncated or corrupt file, or a failure while reading discards the file and the vault
-is indexed from scratch. Each note is reused only when its size and modification time are unchanged.
+is indexed from scratch. Each note is reused when its size and modification time are unchanged, or
+when only its modification time changed and its content is still the one parsed (the first 16 bytes
+of its SHA-256, kept with it): a git checkout in CI, a sync client or a `touch` rewrites the times
+of files it leaves as they were, and hashing a note costs ~1/40 of parsing it.
 
 The body is a sequence of pickled chunks of litnotes' own records, ended by a pickled None (a file
 cut short never reads as complete); it is only ever read from the user's private cache
@@ -29,11 +32,12 @@ from pathlib import Path
 from .. import __version__
 from ..frozen import fast
 from ..vault.index import Summary
+from .scan import content_digest
 
 __all__ = ["IndexCache", "cache_root"]
 
 log = logging.getLogger(__name__)
-FORMAT = 6  # 2: chunks ending with None; 3: entries hold the note's summary; 4: its dependency keys in one table; 5: parsed bibliographies; 6: the dependents table
+FORMAT = 7  # 2: chunks ending with None; 3: entries hold the note's summary; 4: its dependency keys in one table; 5: parsed bibliographies; 6: the dependents table; 7: each note's content digest
 CHUNK = 250  # notes per pickled chunk: writing one holds the interpreter for ~10 ms, not for the whole index
 MAGIC = "litnotes-index"
 TEMP_PREFIX = ".index-"  # the file being written, renamed to index.bin when complete
@@ -74,7 +78,7 @@ class IndexCache:
         self.path = cache_root() / hashlib.sha1(str(self.root).encode()).hexdigest()[:16] / "index.bin"
         self.header = {"magic": MAGIC, "format": FORMAT, "version": __version__, "parser": parser_fingerprint(),
                        "root": str(self.root), "options": options_key}
-        self.entries: dict[str, tuple] = {}  # rel -> (stamp, syntax, problems, packed summary), as read
+        self.entries: dict[str, tuple] = {}  # rel -> (stamp, syntax, problems, packed summary, digest), as read
         self.keys: list[str] = []  # the dependency-key table the packed summaries number into
         self.libraries: dict[str, tuple] = {}  # absolute path -> ((mtime_ns, size), Bibliography | None, problems)
         # Who uses each key of `keys`, by entry number (entries are saved sorted by path): its first
@@ -82,6 +86,7 @@ class IndexCache:
         self.first_users = array("i")
         self.users: dict[int, array] = {}
         self.reused = 0
+        self.rehashed = 0  # of those, notes whose stamp had changed but not their content
 
     def load(self) -> bool:
         """Read the cache; False (and the file removed) when it is absent, foreign, old or broken."""
@@ -125,12 +130,18 @@ class IndexCache:
         return True
 
     def lookup(self, rel: str, stamp: tuple[int, int]):
-        """(syntax, problems, summary) recorded for `rel` when its (mtime_ns, size) is unchanged, else None."""
+        """(syntax, problems, summary, digest) recorded for `rel` when its (mtime_ns, size) is
+        unchanged, or when only its mtime changed and its content's digest is the recorded one (the
+        file is read then); else None."""
         entry = self.entries.get(rel)
-        if entry is None or entry[0] != stamp:
+        if entry is None:
             return None
+        if entry[0] != stamp:
+            if entry[4] is None or entry[0][1] != stamp[1] or content_digest(self.root / rel, stamp) != entry[4]:
+                return None
+            self.rehashed += 1
         self.reused += 1
-        return entry[1], entry[2], _summary(entry[3], self.keys)
+        return entry[1], entry[2], _summary(entry[3], self.keys), entry[4]
 
     def dependents(self, paths: dict[str, str]):
         """`(key, users)` for every dependency key, as `Tables.add_summaries` would make them from
@@ -160,8 +171,12 @@ class IndexCache:
         self.first_users, self.users = array("i"), {}
 
     def save(self, entries: dict[str, tuple], libraries: dict[str, tuple] | None = None) -> None:
-        """Write `rel -> ((mtime_ns, size), syntax, problems, summary)` and the parsed bibliographies
-        (`path -> ((mtime_ns, size), library, problems)`) atomically into a private folder."""
+        """Write `rel -> ((mtime_ns, size), syntax, problems, summary, digest)` and the parsed
+        bibliographies (`path -> ((mtime_ns, size), library, problems)`) atomically into a private
+        folder. A note parsed now has no digest yet: it is read for one here, after the load, not by
+        the parse workers (+4 % of their time, on the way to ready), and kept only while the file
+        still has the stamp taken before it was parsed (a same-size rewrite within one clock tick of
+        that stamp is not saved at all: `save_index`'s settle time)."""
         try:
             self.path.parent.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # litnotes' own folder: private when we create it
             self.path.parent.mkdir(exist_ok=True, mode=0o700)
@@ -178,8 +193,7 @@ class IndexCache:
         except OSError as exc:
             log.warning("could not write the persistent index %s: %s", self.path, exc)
 
-    @staticmethod
-    def _write(fd: int, header: bytes, entries: dict[str, tuple], libraries: dict[str, tuple] | None) -> None:
+    def _write(self, fd: int, header: bytes, entries: dict[str, tuple], libraries: dict[str, tuple] | None) -> None:
         """The file's header and body, into the open temporary file `fd`."""
         with os.fdopen(fd, "wb") as f:
             f.write(len(header).to_bytes(4, "big") + header)
@@ -189,8 +203,10 @@ class IndexCache:
             for i in range(0, len(items), CHUNK):
                 # Chunks, so that the language server's requests get their turn while it saves in a thread.
                 chunk = {}
-                for number, (rel, (stamp, syntax, problems, made)) in enumerate(items[i:i + CHUNK], i):
-                    packed = chunk[rel] = (stamp, syntax, problems, _packed(made, keys))
+                for number, (rel, (stamp, syntax, problems, made, digest)) in enumerate(items[i:i + CHUNK], i):
+                    if digest is None and syntax is not None:
+                        digest = content_digest(self.root / rel, stamp)
+                    packed = chunk[rel] = (stamp, syntax, problems, _packed(made, keys), digest)
                     if packed[3] is not None:
                         users.add(number, packed[3][2])
                 pickle.dump(chunk, f, protocol=pickle.HIGHEST_PROTOCOL)

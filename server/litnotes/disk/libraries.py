@@ -1,10 +1,10 @@
 """Reads bibliography files (Better BibTeX exports) and keeps them parsed until they change.
 
-A library is re-read only when its size or modification time changes (`LibraryCache`), so an
-unchanged 7,000-entry export costs one `stat` per check. The parsed libraries are kept in the
-persistent index too (`stored`/`restore`), so a restart unpickles that export (53 ms) instead of
-parsing it again (0.5 s). Explicitly configured libraries may lie
-outside the vault (the user named them); nothing else outside the vault is ever read.
+A library is re-read only when its content changes (`LibraryCache`: its size and modification time,
+or its digest when only the time changed), so an unchanged 7,000-entry export costs one `stat` per
+check. The parsed libraries are kept in the persistent index too (`stored`/`restore`), so a restart
+unpickles that export (53 ms) instead of parsing it again (0.5 s). Explicitly configured libraries
+may lie outside the vault (the user named them); nothing else outside the vault is ever read.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from ..bib import Bibliography, looks_like_bibliography_path, parse_bibliography
 from ..syntax import Problem
 from ..vault import SetLibrary, SetProblems
-from .scan import read_regular, resolves_inside
+from .scan import content_digest, digest_of, read_regular, resolves_inside
 
 __all__ = ["LibraryCache", "library_changes", "wanted_libraries", "MAX_LIBRARY_BYTES", "is_library_candidate"]
 
@@ -34,6 +34,7 @@ class _Cached:
     stamp: tuple[int, int]
     library: Bibliography | None
     problems: tuple[Problem, ...]
+    digest: bytes | None = None  # `scan.digest_of` the bytes parsed
 
 
 class LibraryCache:
@@ -57,41 +58,44 @@ class LibraryCache:
             return None, (Problem("note.unreadable", 0, 0, f"cannot read bibliography: {exc.strerror or exc}"),)
         stamp = (st.st_mtime_ns, st.st_size)
         cached = self._items.get(key)
+        if cached is not None and cached.stamp != stamp and cached.digest is not None and cached.stamp[1] == stamp[1] \
+                and content_digest(path, stamp) == cached.digest:
+            cached = self._items[key] = _Cached(stamp, cached.library, cached.problems, cached.digest)  # only its mtime changed
         if cached is not None and cached.stamp == stamp:
             return cached.library, cached.problems
-        library, problems = self._read(path, display, st.st_size)
-        self._items[key] = _Cached(stamp, library, problems)
-        return library, problems
+        self._items[key] = self._read(path, display, stamp)
+        return self._items[key].library, self._items[key].problems
 
     def restore(self, stored: dict[str, tuple]) -> None:
         """Take parsed libraries from the persistent index (`stored()` of an earlier session); each is
-        used only while its file keeps the recorded (mtime, size), like one parsed now."""
-        for key, (stamp, library, problems) in stored.items():
-            self._items.setdefault(key, _Cached(tuple(stamp), library, tuple(problems)))
+        used while its file keeps the recorded (mtime, size) or, with a new mtime, its content, like
+        one parsed now."""
+        for key, (stamp, library, problems, digest) in stored.items():
+            self._items.setdefault(key, _Cached(tuple(stamp), library, tuple(problems), digest))
 
     def stored(self, modified_before_ns: int | None = None) -> dict[str, tuple]:
         """The parsed libraries, for the persistent index: those modified before `modified_before_ns`
         (a file rewritten with the same size within one clock tick of its stamp would be reused stale)."""
-        return {key: (c.stamp, c.library, c.problems) for key, c in self._items.items()
+        return {key: (c.stamp, c.library, c.problems, c.digest) for key, c in self._items.items()
                 if modified_before_ns is None or c.stamp[0] < modified_before_ns}
 
     def forget(self, path: Path) -> None:
         """Drop a library that was deleted or renamed (a long session must not keep every one ever seen)."""
         self._items.pop(os.path.abspath(path), None)
 
-    def _read(self, path: Path, display: str, size: int):
+    def _read(self, path: Path, display: str, stamp: tuple[int, int]) -> _Cached:
         data, size, reason = read_regular(path, MAX_LIBRARY_BYTES)
         if data is None:
             if reason == "too large":
-                return None, (Problem("note.unreadable", 0, 0, f"bibliography is {size / 1e6:.0f} MB: not read"),)
-            return None, (Problem("note.unreadable", 0, 0, f"bibliography: {reason}"),)
+                return _Cached(stamp, None, (Problem("note.unreadable", 0, 0, f"bibliography is {size / 1e6:.0f} MB: not read"),))
+            return _Cached(stamp, None, (Problem("note.unreadable", 0, 0, f"bibliography: {reason}"),))
         text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
         self.parse_count += 1
         library = parse_bibliography(text, display)
         if library is None:
-            return None, ()
+            return _Cached(stamp, None, (), digest_of(data))
         problems = tuple(Problem(p.code, p.start, p.end, p.message) for p in library.problems)
-        return library, problems
+        return _Cached(stamp, library, problems, digest_of(data))
 
 
 def library_keys(library: Bibliography) -> tuple[str, ...]:

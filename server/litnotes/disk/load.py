@@ -59,6 +59,7 @@ class LoadStats:
     seconds: float
     workers: int
     parsed: int = 0  # notes parsed now; the others came from the persistent index
+    rehashed: int = 0  # of those, notes whose mtime had changed but not their content (read and hashed)
     index: IndexCache | None = None  # call `save_index(stats)` to write it (e.g. in the background)
     entries: dict | None = None
     started_ns: int = 0  # wall clock (time.time_ns) when the load began, to compare with files' mtimes
@@ -70,8 +71,8 @@ class LoadStats:
 
     @property
     def worth_saving(self) -> bool:
-        """Did the load parse anything the persistent index could have spared it? (The records to
-        save are made only then.)"""
+        """Did the load parse anything the persistent index could have spared it, or find notes whose
+        new stamps it should record? (The records to save are made only then.)"""
         return self.entries is not None
 
 
@@ -110,19 +111,21 @@ def _read_and_parse(batch: list[tuple[str, str]], max_bytes: int, options: Parse
     for absolute, rel in batch:
         text, problems = read_note(absolute, max_bytes)  # a str path: a `Path` per note costs time
         if text is None:
-            out.append((rel, None, problems, None))
+            out.append((rel, None, problems, None, None))
             continue
         syntax = index_note(text, options)  # = parse_note(text, options).index_form()
         # The note's contribution to the vault's tables, made here rather than in the main process.
-        out.append((rel, syntax, problems, summary(rel, syntax)))
+        # Its content digest is made only if the persistent index is saved (`IndexCache.save`).
+        out.append((rel, syntax, problems, summary(rel, syntax), None))
     return out
 
 
 def _parsed(root: Path, scan: ScanResult, settings: VaultSettings, workers: int, progress, mp_context,
             index: IndexCache | None, meanwhile: Callable[[], None]):
-    """(rel, syntax, problems, summary) for every note, reusing the persistent index where a note is
-    unchanged (its stamp, taken by the scan when there is an index, is the recorded one); and how many
-    notes were parsed. `meanwhile` runs while worker processes parse, if any do."""
+    """(rel, syntax, problems, summary, content digest or None) for every note, reusing the persistent
+    index where a note is unchanged (its stamp, taken by the scan when there is an index, is the
+    recorded one, or only its mtime differs and its content is the recorded one); and how many notes
+    were parsed. `meanwhile` runs while worker processes parse, if any do."""
     results: list = []
     items = []
     base = str(root) + os.sep
@@ -228,7 +231,7 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
         if not parsed and index.all_reused:  # the vault's notes are exactly the saved ones: so is its dependents table
             dependents = index.dependents({rel: rel for rel in scan.notes})
         index.forget_records()  # every lookup is done: the notes hold what the file's records had
-    for rel, syntax, problems, made in parsed_notes:
+    for rel, syntax, problems, made, _digest in parsed_notes:
         if syntax is not None:
             changes.append(SetNote(rel, syntax=syntax, summary=made))
             if syntax.frontmatter is not None:
@@ -242,12 +245,15 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
     changes += library_changes(root, known, named, libraries)
     libraries_parsed = libraries.parse_count - parse_count
     entries = None
-    if index is not None and (parsed or libraries_parsed):  # what `save_index` writes, made only if worth it
+    # What `save_index` writes, made only if worth it: something was parsed, or notes were reused by
+    # their content and their new stamps are worth recording (else each start would read them again).
+    if index is not None and (parsed or libraries_parsed or index.rehashed):
         stamps = scan.stamps
-        entries = {rel: (stamps[rel], syntax, problems, made) for rel, syntax, problems, made in parsed_notes
+        entries = {rel: (stamps[rel], syntax, problems, made, digest) for rel, syntax, problems, made, digest in parsed_notes
                    if rel in stamps}
     del parsed_notes
     host.apply(changes, dependents)
     used = workers if parsed >= POOL_THRESHOLD else 1
     return host, LoadStats(len(scan.notes), len(scan.files), scan.skipped, time.perf_counter() - started, used,
-                           parsed, index, entries, libraries=libraries, libraries_parsed=libraries_parsed, stamps=kept)
+                           parsed, index.rehashed if index is not None else 0, index, entries, libraries=libraries,
+                           libraries_parsed=libraries_parsed, stamps=kept)

@@ -157,8 +157,9 @@ async def _index(ls: LitnotesServer, session: Session) -> None:
             from .sync import apply_settings  # noqa: PLC0415
 
             apply_settings(ls, session)
-        log.info("indexed %s: %d notes in %.2f s (%d parsed, the rest from the persistent index)",
-                 session.root, stats.notes, stats.seconds, stats.parsed)
+        log.info("indexed %s: %d notes in %.2f s (%d parsed, the rest from the persistent index, %d of them "
+                 "re-read: only their mtime had changed)", session.root, stats.notes, stats.seconds, stats.parsed,
+                 stats.rehashed)
     if ls.self_watch and session.loaded:
         from .watch import start_watching  # noqa: PLC0415
 
