@@ -80,7 +80,7 @@ class IndexCache:
                        "root": str(self.root), "options": options_key}
         self.entries: dict[str, tuple] = {}  # rel -> (stamp, syntax, problems, packed summary, digest), as read
         self.keys: list[str] = []  # the dependency-key table the packed summaries number into
-        self.libraries: dict[str, tuple] = {}  # absolute path -> ((mtime_ns, size), Bibliography | None, problems)
+        self.libraries: dict[str, tuple] = {}  # absolute path -> ((mtime_ns, size), Bibliography | None, problems, digest)
         # Who uses each key of `keys`, by entry number (entries are saved sorted by path): its first
         # user, and all of them for a key used by several notes (`dependents`).
         self.first_users = array("i")

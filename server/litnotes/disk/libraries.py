@@ -38,7 +38,8 @@ class _Cached:
 
 
 class LibraryCache:
-    """Parsed libraries by absolute path, refreshed only when (mtime, size) changes.
+    """Parsed libraries by absolute path, refreshed only when their content changes: their
+    (mtime, size), or their digest when only the mtime changed.
 
     The key is the absolute path however the vault was named (`litnotes check .`, a server's
     `rootUri`): the persistent index is one per vault, and a key spelt relative to the current
