@@ -29,12 +29,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 from rpc import LspProcess  # noqa: E402
 
 from litnotes.disk import SETTLE_SECONDS  # noqa: E402
+from litnotes.syntax import index_note  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 VAULTS = BENCH / "vaults"
@@ -61,8 +63,6 @@ def machine_speed() -> dict:
     from hour to hour (its neighbours), and the figures are only comparable with it alongside.
     The job: the seed-shaped literature note of the 1k vault parsed into its index form 200 times
     (median and best of five, in ms)."""
-    from litnotes.syntax import index_note  # noqa: PLC0415
-
     text = sorted((vault_for(1000) / "lit").rglob("*-literature-note.md"))[0].read_text(encoding="utf-8")
     index_note(text)  # its first call compiles the parser's expressions
     times = []
@@ -168,31 +168,37 @@ def open_doc(proc: LspProcess, path: Path, text: str | None = None) -> tuple[str
     return uri, text
 
 
+def time_starts(vault: Path, runs: int, ready: Callable[[LspProcess, dict], float]) -> tuple[dict, LspProcess, dict]:
+    """Spawn → ready `runs` times cold (no persistent index, no compiled attrs methods), then `runs`
+    times warm (the index the last cold start wrote), each after reading the whole vault: the
+    result's fields for both, and the last warm server, still running, with its capabilities.
+    `ready(proc, caps)` waits until the server is ready and gives the seconds since its spawn."""
+    index_files = lambda: list((OUT / "cache").glob("*/index.bin"))  # noqa: E731
+    times: dict[str, list[float]] = {"cold": [], "warm": []}
+    for phase, values in times.items():
+        for run in range(runs):
+            if phase == "cold":
+                shutil.rmtree(OUT / "cache", ignore_errors=True)
+            warm_page_cache(vault)
+            proc, caps = start(vault)
+            values.append(ready(proc, caps))
+            if phase == "cold" and run == runs - 1:
+                deadline = time.time() + 120
+                while not index_files() and time.time() < deadline:  # the server writes its index in the background
+                    time.sleep(0.1)
+            if phase == "warm" and run == runs - 1:
+                break  # the last warm server goes on
+            proc.close()
+    result = {"ready_cold_s": seconds(times["cold"]), "ready_warm_s": seconds(times["warm"]),
+              "index_mb": round(sum(p.stat().st_size for p in index_files()) / 1e6, 1)}
+    return result, proc, caps
+
+
 def bench_size(size: int, reps: int, runs: int) -> dict:
     vault = vault_for(size)
     result: dict = {"notes": size, "mb": round(sum(p.stat().st_size for p in vault.rglob("*.md")) / 1e6, 1)}
-    index_files = lambda: list((OUT / "cache").glob("*/index.bin"))  # noqa: E731
-    cold = []
-    for run in range(runs):
-        shutil.rmtree(OUT / "cache", ignore_errors=True)  # no persistent index, no compiled attrs methods
-        warm_page_cache(vault)
-        proc, caps = start(vault)
-        cold.append(wait_ready(proc, caps, size))
-        if run == runs - 1:
-            deadline = time.time() + 120
-            while not index_files() and time.time() < deadline:  # the server writes its index in the background
-                time.sleep(0.1)
-            result["index_mb"] = round(sum(p.stat().st_size for p in index_files()) / 1e6, 1)
-        proc.close()
-    result["ready_cold_s"] = seconds(cold)
-    warm = []
-    for run in range(runs):
-        warm_page_cache(vault)
-        proc, caps = start(vault)
-        warm.append(wait_ready(proc, caps, size))
-        if run < runs - 1:
-            proc.close()  # the last one goes on to the requests below
-    result["ready_warm_s"] = seconds(warm)
+    starts, proc, caps = time_starts(vault, runs, lambda proc, caps: wait_ready(proc, caps, size))
+    result.update(starts)
     result["ready_how"] = "workspace/symbol" if caps.get("workspaceSymbolProvider") else "$/progress end"
     result["rss_ready_mb"] = round(proc.rss_mb(), 1)
 
@@ -306,23 +312,15 @@ def bench_corpus(vault: Path, runs: int) -> dict:
     """A real vault (obsidian-hub from ../shared/corpora): start-up cold and warm, RSS, `litnotes check`."""
     notes = list(vault.rglob("*.md"))
     result: dict = {"vault": vault.name, "notes": len(notes), "mb": round(sum(p.stat().st_size for p in notes) / 1e6, 1)}
-    for phase in ("cold", "warm"):
-        times = []
-        for run in range(runs):
-            if phase == "cold":
-                shutil.rmtree(OUT / "cache", ignore_errors=True)
-            warm_page_cache(vault)
-            proc, _caps = start(vault)
-            proc.wait_notification(_progress_ended, timeout=600)
-            times.append(time.perf_counter() - proc.spawned)
-            if phase == "cold" and run == runs - 1:
-                deadline = time.time() + 120
-                while not list((OUT / "cache").glob("*/index.bin")) and time.time() < deadline:
-                    time.sleep(0.1)
-            if phase == "warm" and run == runs - 1:
-                result["rss_ready_mb"] = round(proc.rss_mb(), 1)
-            proc.close()
-        result[f"ready_{phase}_s"] = seconds(times)
+
+    def indexed(proc: LspProcess, _caps: dict) -> float:
+        proc.wait_notification(_progress_ended, timeout=600)
+        return time.perf_counter() - proc.spawned
+
+    starts, proc, _caps = time_starts(vault, runs, indexed)
+    result.update(starts)
+    result["rss_ready_mb"] = round(proc.rss_mb(), 1)
+    proc.close()
     result.update(time_check(vault, runs))
     return result
 

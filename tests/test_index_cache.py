@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from litnotes.disk import IndexCache, load_vault, save_index
-from litnotes.disk.scan import content_digest
+from litnotes.disk.scan import same_content
 from litnotes.features import check_vault
 
 @pytest.fixture
@@ -99,16 +99,22 @@ def test_a_file_rewritten_to_the_same_size_with_a_new_mtime_is_parsed_again(
 
 
 def test_a_digest_is_taken_only_from_the_content_under_the_recorded_stamp(vault: Path) -> None:
-    """`content_digest` refuses a file whose stamp changed since the scan, and a save keeps no digest
-    for a note rewritten after it was parsed (its digest could be of content that was never parsed):
-    at the next start, with a new mtime, that note is parsed again."""
+    """`same_content` compares a file's digest only under the stamp the scan took (a file changed
+    since is not the one scanned), and a save keeps no digest for a note rewritten after it was parsed
+    (its digest could be of content that was never parsed): at the next start, with a new mtime,
+    that note is parsed again."""
     note = vault / "Highlight Colour Codings.md"
     original = note.read_bytes()
     st = note.stat()
     stamp = (st.st_mtime_ns, st.st_size)
-    assert content_digest(note, stamp) == hashlib.sha256(original).digest()[:16]
-    assert content_digest(note, (stamp[0] + 1, stamp[1])) is None
-    assert content_digest(vault / "missing.md", stamp) is None
+    digest, older = hashlib.sha256(original).digest()[:16], (stamp[0] - 10**9, stamp[1])
+    assert same_content(note, stamp, None, stamp)  # the stamp unchanged: not read
+    assert same_content(note, older, digest, stamp)  # only the mtime changed
+    assert not same_content(note, older, None, stamp)  # no digest recorded
+    assert not same_content(note, older, bytes(16), stamp)  # another content
+    assert not same_content(note, (stamp[0], stamp[1] + 1), digest, stamp)  # another size
+    assert not same_content(note, older, digest, (stamp[0] + 1, stamp[1]))  # changed since the scan
+    assert not same_content(vault / "missing.md", older, digest, stamp)
     _, stats = cached(vault)
     note.write_bytes(original.replace(b"Highlighting Colour Codes", b"Highlighting Colour Cydes"))  # after the parse
     save_index(stats)

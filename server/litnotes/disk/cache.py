@@ -32,7 +32,7 @@ from pathlib import Path
 from .. import __version__
 from ..frozen import fast
 from ..vault.index import Summary
-from .scan import content_digest
+from .scan import content_digest, same_content
 
 __all__ = ["IndexCache", "cache_root"]
 
@@ -134,11 +134,9 @@ class IndexCache:
         unchanged, or when only its mtime changed and its content's digest is the recorded one (the
         file is read then); else None."""
         entry = self.entries.get(rel)
-        if entry is None:
+        if entry is None or not same_content(self.root / rel, entry[0], entry[4], stamp):
             return None
         if entry[0] != stamp:
-            if entry[4] is None or entry[0][1] != stamp[1] or content_digest(self.root / rel, stamp) != entry[4]:
-                return None
             self.rehashed += 1
         self.reused += 1
         return entry[1], entry[2], _summary(entry[3], self.keys), entry[4]

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..bib import Bibliography, looks_like_bibliography_path, parse_bibliography
 from ..syntax import Problem
 from ..vault import SetLibrary, SetProblems
-from .scan import content_digest, digest_of, read_regular, resolves_inside
+from .scan import digest_of, read_regular, resolves_inside, same_content
 
 __all__ = ["LibraryCache", "library_changes", "wanted_libraries", "MAX_LIBRARY_BYTES", "is_library_candidate"]
 
@@ -59,10 +59,9 @@ class LibraryCache:
             return None, (Problem("note.unreadable", 0, 0, f"cannot read bibliography: {exc.strerror or exc}"),)
         stamp = (st.st_mtime_ns, st.st_size)
         cached = self._items.get(key)
-        if cached is not None and cached.stamp != stamp and cached.digest is not None and cached.stamp[1] == stamp[1] \
-                and content_digest(path, stamp) == cached.digest:
-            cached = self._items[key] = _Cached(stamp, cached.library, cached.problems, cached.digest)  # only its mtime changed
-        if cached is not None and cached.stamp == stamp:
+        if cached is not None and same_content(path, cached.stamp, cached.digest, stamp):
+            if cached.stamp != stamp:  # only its mtime changed
+                cached = self._items[key] = _Cached(stamp, cached.library, cached.problems, cached.digest)
             return cached.library, cached.problems
         self._items[key] = self._read(path, display, stamp)
         return self._items[key].library, self._items[key].problems

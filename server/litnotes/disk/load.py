@@ -59,7 +59,6 @@ class LoadStats:
     seconds: float
     workers: int
     parsed: int = 0  # notes parsed now; the others came from the persistent index
-    rehashed: int = 0  # of those, notes whose mtime had changed but not their content (read and hashed)
     index: IndexCache | None = None  # call `save_index(stats)` to write it (e.g. in the background)
     entries: dict | None = None
     started_ns: int = 0  # wall clock (time.time_ns) when the load began, to compare with files' mtimes
@@ -68,6 +67,12 @@ class LoadStats:
     # With `keep_stamps`: (mtime_ns, size) of every file the load saw, settings files included, as
     # it saw them (see `changed_since`).
     stamps: dict[str, tuple[int, int]] | None = None
+
+    @property
+    def rehashed(self) -> int:
+        """Of the notes taken from the persistent index, those whose mtime had changed but not their
+        content (read and hashed)."""
+        return self.index.rehashed if self.index is not None else 0
 
     @property
     def worth_saving(self) -> bool:
@@ -255,5 +260,4 @@ def _load(root: Path, workers: int | None, started: float, libraries: LibraryCac
     host.apply(changes, dependents)
     used = workers if parsed >= POOL_THRESHOLD else 1
     return host, LoadStats(len(scan.notes), len(scan.files), scan.skipped, time.perf_counter() - started, used,
-                           parsed, index.rehashed if index is not None else 0, index, entries, libraries=libraries,
-                           libraries_parsed=libraries_parsed, stamps=kept)
+                           parsed, index, entries, libraries=libraries, libraries_parsed=libraries_parsed, stamps=kept)
